@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ACCOUNT_CONNECTED,
+  ACCOUNT_DELETED,
+  CredentialsValidate,
+  EVENT_PUBLISHER,
+  EventPublisher,
+  NotFoundError,
+  objectList,
+  RPC_CLIENT,
+  RpcClient,
+  type AccountCredentials,
+  type AccountConnectedData,
+  type AccountDeletedData,
+  type MessageMeta,
+  type ObjectList,
+  type PublicAccount,
+  type ServiceName,
+} from '@app/common';
+import { SecretBox } from '../crypto/secret-box';
+import { AccountRepository } from './account.repository';
+import { toPublicAccount } from './account.mapper';
+
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly secrets: SecretBox,
+    @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
+    @Inject(EVENT_PUBLISHER) private readonly events: EventPublisher,
+  ) {}
+
+  /** Checks the config against the service (through connectors) before anything is stored. */
+  async create(meta: MessageMeta, input: { service: ServiceName; config: Record<string, unknown>; account?: string }): Promise<PublicAccount> {
+    const checked = await this.rpc.call(CredentialsValidate, meta, { service: input.service, config: input.config });
+    const row = await this.accounts.insert(meta, {
+      service: input.service,
+      displayName: input.account ?? checked.account,
+      configSealed: this.secrets.seal(checked.config),
+    });
+    const account = toPublicAccount(row);
+    await this.events.publish<AccountConnectedData>(ACCOUNT_CONNECTED, meta, account.id, { account });
+    return account;
+  }
+
+  async list(meta: MessageMeta, page: number, pageSize: number): Promise<ObjectList<PublicAccount>> {
+    const { rows, total } = await this.accounts.page(meta, page, pageSize);
+    if (rows.length === 0 && page > 1) throw new NotFoundError(`Page ${page} is past the last page.`);
+    return objectList('meta', rows.map(toPublicAccount), page, page * pageSize < total, total);
+  }
+
+  async get(meta: MessageMeta, accountId: number): Promise<PublicAccount> {
+    return toPublicAccount(await this.require(meta, accountId));
+  }
+
+  async delete(meta: MessageMeta, accountId: number): Promise<{ deleted: true }> {
+    const row = await this.require(meta, accountId);
+    if (!(await this.accounts.delete(meta, accountId))) throw notFound(accountId);
+    await this.events.publish<AccountDeletedData>(ACCOUNT_DELETED, meta, accountId, { account: toPublicAccount(row) });
+    return { deleted: true };
+  }
+
+  /** Decrypted connection config, for the connectors service only. */
+  async credentials(meta: MessageMeta, accountId: number): Promise<AccountCredentials> {
+    const row = await this.require(meta, accountId);
+    return { accountId: row.id, service: row.service as ServiceName, config: this.secrets.open(row.configSealed) };
+  }
+
+  private async require(meta: MessageMeta, accountId: number) {
+    const row = await this.accounts.findOne(meta, accountId);
+    if (!row) throw notFound(accountId);
+    return row;
+  }
+}
+
+/** Another app's account and a missing one look the same: 404. */
+function notFound(accountId: number) {
+  return new NotFoundError(`Account ${accountId} was not found.`);
+}

@@ -1,0 +1,128 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The one storage contract every connector implements (rclone's fs.Fs, in
+ * TypeScript). Paths are POSIX, relative to the account's root, without a
+ * leading slash: '' is the root, 'a/b.txt' a file below folder 'a'. Callers
+ * never build paths from user input themselves: ids are decoded by
+ * libs/common's id codec, which refuses anything that could escape the root.
+ *
+ * Errors: every method throws only the classes of libs/common/src/errors
+ * (NotFoundError, ConflictError, ...), never a raw SDK error.
+ */
+export interface Entry {
+  /** Path relative to the account root ('' for the root). */
+  path: string;
+  name: string;
+  kind: 'file' | 'folder';
+  /** Bytes; null for folders or when the service does not say. */
+  size: number | null;
+  created: Date | null;
+  modified: Date | null;
+  mimeType?: string;
+  /** Service-specific properties, returned with X-Kloudless-Raw-Data. */
+  raw?: Record<string, unknown>;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, or null on the last page. */
+  next: string | null;
+}
+
+export interface ListOptions {
+  /** Max entries to return; connectors may return fewer. */
+  pageSize: number;
+  /** Cursor from a previous Page.next. */
+  cursor?: string | null;
+}
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive; undefined = to the end. */
+  end?: number;
+}
+
+export interface ReadResult {
+  stream: Readable;
+  /** Size of the whole object. */
+  size: number;
+  /** Length of what `stream` yields. */
+  contentLength: number;
+  mimeType?: string;
+}
+
+export interface WriteOptions {
+  /** Expected size when known (some services need it up front). */
+  size?: number;
+  mimeType?: string;
+}
+
+/** A multipart/chunked write in progress (S3 multipart, Azure block list, ...). */
+export interface ChunkWriter {
+  /** Writes part `partNumber` (1-based). Parts may arrive in any order and in parallel. */
+  writePart(partNumber: number, body: Readable, size: number): Promise<void>;
+  /** Commits parts 1..n in order; the object appears only now. */
+  complete(totalParts: number): Promise<Entry>;
+  abort(): Promise<void>;
+}
+
+export interface Features {
+  /** Object stores have no real folders (folders are key prefixes). */
+  bucketBased: boolean;
+  /** An empty folder survives (false where folders exist only through their content). */
+  canHaveEmptyFolders: boolean;
+  /** read() honours ByteRange without reading the skipped bytes. */
+  rangedReads: boolean;
+  /** Checksums the service reports, e.g. ['md5', 'sha256']. */
+  checksums: string[];
+  /** Multipart limits when openChunkWriter exists. */
+  minPartSize?: number;
+  maxPartSize?: number;
+  maxParts?: number;
+  /** Raw passthrough of X-Kloudless-Raw-Headers / raw[...] query params is honoured. */
+  rawPassthrough: boolean;
+}
+
+export interface Connector {
+  readonly features: Features;
+
+  /** Lists a folder. @throws NotFoundError if it does not exist or is a file. */
+  list(folder: string, options: ListOptions): Promise<Page<Entry>>;
+  /** Metadata of a file or folder. @throws NotFoundError */
+  stat(path: string): Promise<Entry>;
+  /** Reads a file. @throws NotFoundError; InvalidRangeError for a range past the end. */
+  read(path: string, range?: ByteRange): Promise<ReadResult>;
+  /** Creates or replaces a file from a stream. Parent folders must exist. @throws NotFoundError for a missing parent */
+  write(path: string, body: Readable, options?: WriteOptions): Promise<Entry>;
+  /** Creates a folder. @throws ConflictError if something exists there; NotFoundError for a missing parent */
+  mkdir(path: string): Promise<Entry>;
+  /** Renames or moves a file or folder. @throws NotFoundError; ConflictError if `to` exists */
+  move(from: string, to: string): Promise<Entry>;
+  /** Deletes a file, or a folder (non-empty only with recursive). @throws NotFoundError; FolderNotEmptyError */
+  remove(path: string, options: { recursive: boolean }): Promise<void>;
+
+  /** Optional: server-side copy. @throws NotFoundError; ConflictError if `to` exists */
+  copy?(from: string, to: string): Promise<Entry>;
+  /** Optional: chunked upload into `path`, committed by ChunkWriter.complete. */
+  openChunkWriter?(path: string, options: { size: number; partSize: number }): Promise<ChunkWriter>;
+  /** Optional: name search below `folder`. */
+  search?(folder: string, query: string, options: ListOptions): Promise<Page<Entry>>;
+  /**
+   * Checks the credentials with one cheap call (a stat or a one-entry listing of
+   * the root), so the platform can refuse an account before saving it.
+   * @throws AuthError for rejected credentials; NotFoundError for a missing root/bucket
+   */
+  validateCredentials?(): Promise<void>;
+  /** Releases connections (SFTP/FTP sessions, HTTP agents). */
+  close?(): Promise<void>;
+}
+
+/** Capability test callers use instead of branching on a connector's name. */
+export function has<K extends 'copy' | 'openChunkWriter' | 'search'>(
+  connector: Connector,
+  capability: K,
+): connector is Connector & Required<Pick<Connector, K>> {
+  return typeof connector[capability] === 'function';
+}

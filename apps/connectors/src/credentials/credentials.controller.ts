@@ -1,0 +1,15 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import type { Logger } from 'pino';
+import { CredentialsValidate, handleRpc, LOGGER } from '@app/common';
+import { ConnectorFactory } from './connector-factory';
+
+@Controller()
+export class CredentialsController {
+  constructor(private readonly factory: ConnectorFactory, @Inject(LOGGER) private readonly logger: Logger) {}
+
+  @MessagePattern(CredentialsValidate.topic)
+  validate(@Payload() payload: unknown) {
+    return handleRpc(CredentialsValidate, payload, this.logger, (data) => this.factory.validate(data.service, data.config));
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { AccountCredentialsGet, CONFIG, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import type { Connector } from '../connectors/connector';
+import type { ConnectorsConfig } from '../connectors.config';
+import { ConnectorFactory } from '../credentials/connector-factory';
+
+/**
+ * The live connector of an account. Credentials are asked from auth (which
+ * also checks the account belongs to the calling app) and kept briefly, per
+ * app and account, so a burst of calls costs one round trip.
+ */
+@Injectable()
+export class AccountConnectors implements OnApplicationShutdown {
+  private readonly cache = new Map<string, { connector: Promise<Connector>; expires: number }>();
+  private readonly ttlMs: number;
+
+  constructor(
+    @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
+    private readonly factory: ConnectorFactory,
+    @Inject(CONFIG) config: ConnectorsConfig,
+  ) {
+    this.ttlMs = config.CONNECTOR_CACHE_TTL_S * 1000;
+  }
+
+  get(meta: MessageMeta, accountId: number): Promise<Connector> {
+    const key = `${meta.appId}:${accountId}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > Date.now()) return hit.connector;
+    if (hit) this.evict(key);
+    const connector = this.rpc
+      .call(AccountCredentialsGet, meta, { accountId })
+      .then((creds) => this.factory.create(creds.service, creds.config));
+    this.cache.set(key, { connector, expires: Date.now() + this.ttlMs });
+    connector.catch(() => this.cache.delete(key));
+    return connector;
+  }
+
+  private evict(key: string) {
+    const hit = this.cache.get(key);
+    this.cache.delete(key);
+    hit?.connector.then((c) => c.close?.()).catch(() => undefined);
+  }
+
+  async onApplicationShutdown() {
+    for (const key of [...this.cache.keys()]) this.evict(key);
+  }
+}

@@ -1,0 +1,19 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A new API key: 256 random bits, URL-safe. Shown once; only its digest is kept. */
+export function generateApiKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function generateAppId(): string {
+  return `app_${randomBytes(12).toString('base64url')}`;
+}
+
+export function digestKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of two secrets of any length. */
+export function secretsEqual(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}

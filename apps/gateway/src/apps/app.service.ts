@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { digestKey, generateApiKey, generateAppId } from './api-key';
+import { AppRepository } from './app.repository';
+
+const KEY_CACHE_MS = 30_000;
+
+@Injectable()
+export class AppService {
+  /** digest → app id, so a burst of requests with one key costs one query. Revocation takes effect within KEY_CACHE_MS. */
+  private readonly keyCache = new Map<string, { appId: string | null; expires: number }>();
+
+  constructor(private readonly apps: AppRepository) {}
+
+  async create(name: string): Promise<{ id: string; name: string; api_key: string; api: 'meta'; type: 'application' }> {
+    const apiKey = generateApiKey();
+    const app = await this.apps.createWithKey({ id: generateAppId(), name }, { keySha256: digestKey(apiKey), keyPrefix: apiKey.slice(0, 8) });
+    return { id: app.id, name: app.name, api_key: apiKey, api: 'meta', type: 'application' };
+  }
+
+  /** The app id an API key belongs to, or null. */
+  async appIdForKey(apiKey: string): Promise<string | null> {
+    const digest = digestKey(apiKey);
+    const hit = this.keyCache.get(digest);
+    if (hit && hit.expires > Date.now()) return hit.appId;
+    const appId = await this.apps.findAppIdByKeyDigest(digest);
+    if (this.keyCache.size > 10_000) this.keyCache.clear();
+    this.keyCache.set(digest, { appId, expires: Date.now() + KEY_CACHE_MS });
+    return appId;
+  }
+}

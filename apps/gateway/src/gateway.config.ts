@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { databaseEnv, envPieces, healthEnv, kafkaEnv, logEnv, redisEnv, type ConfigOf } from '@app/common';
+
+const url = z.string().url();
+
+export const gatewayConfigShape = {
+  ...logEnv,
+  ...kafkaEnv,
+  ...databaseEnv,
+  ...redisEnv,
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: envPieces.port(8080),
+  /** Bearer token for /v1/admin/* (creating apps). At least 16 characters. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  /** Largest JSON request body, in bytes. */
+  JSON_BODY_LIMIT: envPieces.positiveInt(1024 * 1024),
+  /** Readiness endpoints of the back services, for the aggregated GET /health. */
+  AUTH_HEALTH_URL: url.default('http://127.0.0.1:8081/health/ready'),
+  CONNECTORS_HEALTH_URL: url.default('http://127.0.0.1:8082/health/ready'),
+  TRANSFER_HEALTH_URL: url.default('http://127.0.0.1:8083/health/ready'),
+  WEBHOOKS_HEALTH_URL: url.default('http://127.0.0.1:8084/health/ready'),
+  ...healthEnv,
+};
+export type GatewayConfig = ConfigOf<typeof gatewayConfigShape>;

@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { createLogger, loadConfig, PinoNestLogger } from '@app/common';
+import { GatewayModule } from './app.module';
+import { gatewayConfigShape } from './gateway.config';
+import { jsonBodyMiddleware } from './http/json-body';
+import { exactJsonContentTypeMiddleware, requestIdMiddleware, trailingSlashMiddleware } from './http/request-context';
+
+async function main() {
+  const config = loadConfig('gateway', gatewayConfigShape);
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  // Bodies are parsed by our own middleware: JSON only where it means something, uploads stay streams.
+  const app = await NestFactory.create(GatewayModule.forRoot(config, logger), { logger: new PinoNestLogger(logger), bodyParser: false });
+  app.use(requestIdMiddleware, trailingSlashMiddleware, exactJsonContentTypeMiddleware, jsonBodyMiddleware(config.JSON_BODY_LIMIT));
+  app.getHttpAdapter().getInstance().set('x-powered-by', false);
+  app.enableShutdownHooks();
+  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  logger.info({ url: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` }, 'gateway.started');
+}
+
+main().catch((err) => {
+  process.stderr.write(`gateway: failed to start: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/**
+ * Every Kafka topic name, in one frozen table. Names are `<owner>.<resource>.<action>`
+ * for request-reply calls and `<resource>.<fact>` for events. A shipped value
+ * never changes: add a new topic instead.
+ */
+export const TOPICS = Object.freeze({
+  auth: Object.freeze({
+    accountCreate: 'auth.account.create',
+    accountList: 'auth.account.list',
+    accountGet: 'auth.account.get',
+    accountDelete: 'auth.account.delete',
+    accountCredentials: 'auth.account.credentials',
+  }),
+  connectors: Object.freeze({
+    credentialsValidate: 'connectors.credentials.validate',
+    folderList: 'connectors.folder.list',
+  }),
+  events: Object.freeze({
+    accountConnected: 'account.connected',
+    accountDeleted: 'account.deleted',
+  }),
+});
+
+type Values<T> = T extends string ? T : { [K in keyof T]: Values<T[K]> }[keyof T];
+export type Topic = Values<typeof TOPICS>;
+
+/** Request-reply topics of one owner, e.g. `requestTopicsOf('auth')`. */
+export function requestTopicsOf(owner: 'auth' | 'connectors'): string[] {
+  return Object.values(TOPICS[owner]);
+}
+
+/** Every topic the development broker must pre-create (the mock has no CreateTopics). */
+export function allTopics(): string[] {
+  const requests = [...requestTopicsOf('auth'), ...requestTopicsOf('connectors')];
+  return [...requests, ...requests.map((t) => `${t}.reply`), ...Object.values(TOPICS.events)];
+}

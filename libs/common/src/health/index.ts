@@ -1,0 +1,2 @@
+export * from './health-probe';
+export * from './health.controller';

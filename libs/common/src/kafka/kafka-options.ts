@@ -1,0 +1,47 @@
+import { Transport, type KafkaOptions } from '@nestjs/microservices';
+import { logLevel, Partitioners, type logCreator } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface KafkaSettings {
+  KAFKA_BROKERS: string;
+  KAFKA_MAX_WAIT_MS: number;
+  KAFKA_PARTITIONS_CONCURRENCY: number;
+}
+
+/** kafkajs log lines go through the service's pino logger (warnings and errors only). */
+function kafkaLogCreator(logger: Logger): logCreator {
+  return () => ({ level, log }) => {
+    const { message, ...rest } = log;
+    const fields = { namespace: rest.namespace, broker: rest.broker, error: rest.error };
+    if (level <= logLevel.ERROR) logger.error(fields, `kafka: ${message}`);
+    else if (level === logLevel.WARN) logger.warn(fields, `kafka: ${message}`);
+  };
+}
+
+/** Options shared by servers and clients; nothing here knows which broker implementation answers. */
+export function kafkaOptions(settings: KafkaSettings, name: string, logger: Logger): KafkaOptions['options'] {
+  return {
+    client: {
+      clientId: name,
+      brokers: settings.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(logger),
+      retry: { initialRetryTime: 200, retries: 8 },
+    },
+    consumer: {
+      groupId: name,
+      maxWaitTimeInMs: settings.KAFKA_MAX_WAIT_MS,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      retry: { initialRetryTime: 200, retries: 8 },
+    },
+    run: { partitionsConsumedConcurrently: settings.KAFKA_PARTITIONS_CONCURRENCY },
+    subscribe: { fromBeginning: false },
+    producer: { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true },
+  };
+}
+
+/** The microservice (server) side of a back service: its own consumer group. */
+export function kafkaServerOptions(settings: KafkaSettings, service: string, logger: Logger): KafkaOptions {
+  return { transport: Transport.KAFKA, options: kafkaOptions(settings, service, logger) };
+}

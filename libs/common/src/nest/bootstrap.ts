@@ -1,0 +1,28 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { kafkaServerOptions, type KafkaSettings } from '../kafka';
+import { PinoNestLogger } from '../logging';
+
+/**
+ * Starts a back service: its Kafka microservice (own consumer group) plus a
+ * small HTTP server for health (and any internal endpoint) on `port`.
+ */
+export async function bootstrapService(opts: {
+  service: string;
+  module: DynamicModule;
+  settings: KafkaSettings;
+  logger: Logger;
+  port: number;
+  host: string;
+  configure?: (app: INestApplication) => void;
+}): Promise<INestApplication> {
+  const app = await NestFactory.create(opts.module, { logger: new PinoNestLogger(opts.logger), bodyParser: false });
+  opts.configure?.(app);
+  app.connectMicroservice(kafkaServerOptions(opts.settings, opts.service, opts.logger), { inheritAppConfig: true });
+  app.enableShutdownHooks();
+  await app.startAllMicroservices();
+  await app.listen(opts.port, opts.host);
+  opts.logger.info({ port: opts.port }, `${opts.service}.started`);
+  return app;
+}

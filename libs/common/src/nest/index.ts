@@ -1,0 +1,3 @@
+export * from './tokens';
+export * from './bootstrap';
+export * from './service-core.module';

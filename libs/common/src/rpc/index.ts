@@ -1,0 +1,3 @@
+export * from './rpc-handler';
+export * from './rpc-client';
+export * from './event-publisher';

@@ -1,0 +1,55 @@
+'use strict';
+// `npm start`: the whole system on this machine. Setup (packages, database,
+// build) already ran as `prestart`. Ctrl-C stops everything started here.
+const path = require('node:path');
+const { Stack, devSecrets, RUN } = require('./lib/stack');
+
+async function main() {
+  const secrets = devSecrets();
+  const basePort = Number(process.env.GATEWAY_PORT || 8080);
+  const stack = new Stack({
+    basePort,
+    database: process.env.DATABASE_NAME || 'unified_storage',
+    secrets,
+    localRoot: process.env.LOCAL_STORAGE_ROOT || path.join(RUN, 'local-storage'),
+    logDir: path.join(RUN, 'logs'),
+  });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  console.log('starting the development Kafka broker and five services (logs in .run/logs/)…');
+  try {
+    await stack.start();
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  console.log(`
+The platform is up.
+  gateway:  ${stack.gatewayUrl}   (health: ${stack.gatewayUrl}/health)
+  admin token: ${secrets.ADMIN_TOKEN}${process.env.ADMIN_TOKEN ? '' : '   (generated, kept in .run/secrets.json; set ADMIN_TOKEN to choose one)'}
+
+Create an app and get its API key:
+  curl -s -X POST ${stack.gatewayUrl}/v1/admin/apps -H 'Authorization: Bearer ${secrets.ADMIN_TOKEN}' \\
+       -H 'Content-Type: application/json' -d '{"name":"my app"}'
+
+Then connect a local-disk account and list it:
+  curl -s -X POST ${stack.gatewayUrl}/v1/accounts -H 'Authorization: APIKey <api_key>' \\
+       -H 'Content-Type: application/json' -d '{"service":"local","config":{"path":"alice"}}'
+  curl -s ${stack.gatewayUrl}/v1/accounts/<id>/storage/folders/root/contents -H 'Authorization: APIKey <api_key>'
+
+Press Ctrl-C to stop.`);
+}
+
+main().catch(async (err) => {
+  console.error(`npm start failed: ${err.message}\nSee the logs in .run/logs/.`);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+/*
+ * Development Kafka broker: librdkafka's mock cluster, speaking the Kafka
+ * protocol on loopback. Used by `npm start` and the end-to-end tests because no
+ * Apache Kafka can run on a development machine here; docker-compose.yml runs
+ * the real one.
+ *
+ * usage: kafka-dev-broker [--partitions N] [--address-file PATH] [TOPIC ...]
+ *   Pre-creates each TOPIC (the mock has no CreateTopics admin call), prints
+ *   "bootstrap=<host:port>" on stdout, writes the address to --address-file if
+ *   given, and runs until SIGINT/SIGTERM.
+ */
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t running = 1;
+static void stop(int sig) { (void)sig; running = 0; }
+
+int main(int argc, char **argv) {
+  int partitions = 3;
+  const char *address_file = NULL;
+  char errstr[512];
+
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  /* Silence the handle's own attempts to reach a bootstrap: it exists only to own the cluster. */
+  rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof(errstr));
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+  if (!rk) { fprintf(stderr, "kafka-dev-broker: %s\n", errstr); return 1; }
+
+  rd_kafka_mock_cluster_t *cluster = rd_kafka_mock_cluster_new(rk, 1);
+  if (!cluster) { fprintf(stderr, "kafka-dev-broker: could not create mock cluster\n"); return 1; }
+
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--partitions") && i + 1 < argc) { partitions = atoi(argv[++i]); continue; }
+    if (!strcmp(argv[i], "--address-file") && i + 1 < argc) { address_file = argv[++i]; continue; }
+    rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(cluster, argv[i], partitions, 1);
+    if (err) { fprintf(stderr, "kafka-dev-broker: topic %s: %s\n", argv[i], rd_kafka_err2str(err)); return 1; }
+  }
+
+  const char *bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
+  if (address_file) {
+    FILE *f = fopen(address_file, "w");
+    if (!f) { perror(address_file); return 1; }
+    fprintf(f, "%s\n", bootstrap);
+    fclose(f);
+  }
+  printf("bootstrap=%s\n", bootstrap);
+  fflush(stdout);
+
+  signal(SIGINT, stop);
+  signal(SIGTERM, stop);
+  while (running) pause();
+
+  rd_kafka_mock_cluster_destroy(cluster);
+  rd_kafka_destroy(rk);
+  return 0;
+}
