@@ -5,6 +5,7 @@ import type { ConnectorsConfig } from './connectors.config';
 import { ConnectorFactory } from './credentials/connector-factory';
 import { CredentialsController } from './credentials/credentials.controller';
 import { AccountConnectors } from './storage/account-connectors';
+import { AccountEventsController } from './storage/account-events.controller';
 import { StorageController } from './storage/storage.controller';
 import { StorageService } from './storage/storage.service';
 
@@ -14,7 +15,7 @@ export class ConnectorsModule {
     return {
       module: ConnectorsModule,
       imports: [ServiceCoreModule.forRoot({ service: 'connectors', config, logger, calls: [AccountCredentialsGet], database: false, redis: false })],
-      controllers: [StorageController, CredentialsController],
+      controllers: [StorageController, CredentialsController, AccountEventsController],
       providers: [ConnectorFactory, AccountConnectors, StorageService],
     };
   }

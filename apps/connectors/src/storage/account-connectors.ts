@@ -35,6 +35,11 @@ export class AccountConnectors implements OnApplicationShutdown {
     return connector;
   }
 
+  /** Drops an account's connector at once (it was deleted or its credentials changed). */
+  forget(appId: string, accountId: number): void {
+    this.evict(`${appId}:${accountId}`);
+  }
+
   private evict(key: string) {
     const hit = this.cache.get(key);
     this.cache.delete(key);
