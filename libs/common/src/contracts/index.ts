@@ -7,3 +7,8 @@ export * from './connectors/credentials.contract';
 export * from './connectors/folder.contract';
 export * from './events/event';
 export * from './events/account.events';
+export * from './events/file.events';
+export * from './events/task.events';
+export * from './events/catalog';
+export * from './webhooks/subscription.contract';
+export * from './webhooks/delivery.contract';

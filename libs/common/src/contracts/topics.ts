@@ -18,6 +18,23 @@ export const TOPICS = Object.freeze({
   events: Object.freeze({
     accountConnected: 'account.connected',
     accountDeleted: 'account.deleted',
+    accountReauthRequired: 'account.reauth_required',
+    fileUploaded: 'file.uploaded',
+    fileDeleted: 'file.deleted',
+    taskStarted: 'task.started',
+    taskCompleted: 'task.completed',
+    taskFailed: 'task.failed',
+  }),
+  webhooks: Object.freeze({
+    subscriptionCreate: 'webhooks.subscription.create',
+    subscriptionList: 'webhooks.subscription.list',
+    subscriptionGet: 'webhooks.subscription.get',
+    subscriptionUpdate: 'webhooks.subscription.update',
+    subscriptionDelete: 'webhooks.subscription.delete',
+    subscriptionRotateSecret: 'webhooks.subscription.rotate_secret',
+    subscriptionTest: 'webhooks.subscription.test',
+    deliveryList: 'webhooks.delivery.list',
+    deliveryRetry: 'webhooks.delivery.retry',
   }),
 });
 
@@ -25,12 +42,12 @@ type Values<T> = T extends string ? T : { [K in keyof T]: Values<T[K]> }[keyof T
 export type Topic = Values<typeof TOPICS>;
 
 /** Request-reply topics of one owner, e.g. `requestTopicsOf('auth')`. */
-export function requestTopicsOf(owner: 'auth' | 'connectors'): string[] {
+export function requestTopicsOf(owner: 'auth' | 'connectors' | 'webhooks'): string[] {
   return Object.values(TOPICS[owner]);
 }
 
 /** Every topic the development broker must pre-create (the mock has no CreateTopics). */
 export function allTopics(): string[] {
-  const requests = [...requestTopicsOf('auth'), ...requestTopicsOf('connectors')];
+  const requests = [...requestTopicsOf('auth'), ...requestTopicsOf('connectors'), ...requestTopicsOf('webhooks')];
   return [...requests, ...requests.map((t) => `${t}.reply`), ...Object.values(TOPICS.events)];
 }

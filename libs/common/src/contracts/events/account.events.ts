@@ -10,3 +10,12 @@ export interface AccountConnectedData {
 export interface AccountDeletedData {
   account: PublicAccount;
 }
+
+export const ACCOUNT_REAUTH_REQUIRED = TOPICS.events.accountReauthRequired;
+
+/** The stored credentials stopped working (revoked, expired refresh token): the user must reconnect. */
+export interface AccountReauthRequiredData {
+  account: PublicAccount;
+  /** Why, in words a person can act on (e.g. "The refresh token was revoked."). */
+  reason: string;
+}

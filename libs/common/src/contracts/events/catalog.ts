@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import type { PublicAccount } from '../public-objects';
+import { TOPICS } from '../topics';
+import type { AccountConnectedData, AccountDeletedData, AccountReauthRequiredData } from './account.events';
+import { UPLOAD_SOURCES, uploadTagsSchema, type FileDeletedData, type FileUploadedData } from './file.events';
+import type { TaskCompletedData, TaskFailedData, TaskStartedData } from './task.events';
+
+/**
+ * The event catalog: every domain event a webhook can subscribe to, with the
+ * schema its `data` is validated against on arrival, an example and a line of
+ * docs (docs/webhooks.md shows the same). Schemas accept unknown extra fields:
+ * payloads grow by adding optional fields.
+ */
+
+/** The domain event envelope as it crosses Kafka (see DomainEvent). */
+export const domainEventSchema = z.object({
+  id: z.string().min(1).max(128),
+  type: z.string().min(1).max(128),
+  occurredAt: z.string().datetime({ offset: true }),
+  appId: z.string().min(1).max(64),
+  accountId: z.number().int().positive().optional().nullable(),
+  requestId: z.string().optional().nullable(),
+  data: z.unknown(),
+});
+
+const publicAccountSchema = z.looseObject({
+  id: z.number().int().positive(),
+  account: z.string(),
+  service: z.string(),
+  active: z.boolean(),
+  api: z.literal('meta'),
+  type: z.literal('account'),
+});
+const storageObjectSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string(),
+  type: z.enum(['file', 'folder']),
+  path: z.string().optional(),
+});
+const taskRefSchema = z.looseObject({
+  id: z.string().min(1),
+  account: z.number().int().positive(),
+  kind: z.string(),
+  status: z.string(),
+});
+
+const exampleAccount: PublicAccount = {
+  id: 42,
+  account: 'team-share',
+  service: 'local',
+  active: true,
+  admin: false,
+  created: '2025-11-23T10:00:00.000Z',
+  modified: '2025-11-23T10:00:00.000Z',
+  api: 'meta',
+  type: 'account',
+};
+
+interface CatalogEntry<T> {
+  schema: z.ZodType;
+  description: string;
+  example: T;
+}
+function entry<T>(schema: z.ZodType, description: string, example: T): CatalogEntry<T> {
+  return { schema, description, example };
+}
+
+export const EVENT_CATALOG = Object.freeze({
+  [TOPICS.events.accountConnected]: entry<AccountConnectedData>(
+    z.looseObject({ account: publicAccountSchema }),
+    'A storage account was connected to the app.',
+    { account: exampleAccount },
+  ),
+  [TOPICS.events.accountReauthRequired]: entry<AccountReauthRequiredData>(
+    z.looseObject({ account: publicAccountSchema, reason: z.string() }),
+    "The account's credentials stopped working (revoked, expired); the user must connect it again.",
+    { account: { ...exampleAccount, active: false }, reason: 'The refresh token was revoked by the user.' },
+  ),
+  [TOPICS.events.accountDeleted]: entry<AccountDeletedData>(
+    z.looseObject({ account: publicAccountSchema }),
+    'A storage account was disconnected from the app.',
+    { account: exampleAccount },
+  ),
+  [TOPICS.events.fileUploaded]: entry<FileUploadedData>(
+    z.looseObject({
+      account: z.number().int().positive(),
+      file: storageObjectSchema,
+      client: z.string(),
+      source: z.enum(UPLOAD_SOURCES),
+      upload_tags: uploadTagsSchema,
+      task_id: z.string().optional(),
+    }),
+    'A file was written: uploaded through the API or a presigned URL, fetched from a URL, or copied by a task. Carries the upload tags and the source service (`client`).',
+    {
+      account: 42,
+      file: {
+        api: 'storage',
+        type: 'file',
+        id: 'ZmlsZS9yZXBvcnQucGRm',
+        name: 'report.pdf',
+        size: 68772,
+        created: '2025-11-23T10:05:00.000Z',
+        modified: '2025-11-23T10:05:00.000Z',
+        account: 42,
+        parent: { id: 'root', name: '' },
+        ancestors: null,
+        path: '/report.pdf',
+        mime_type: 'application/pdf',
+        downloadable: true,
+      },
+      client: 'dropbox',
+      source: 'transfer',
+      upload_tags: { userId: 'u-1234', transactionId: 'tx-42' },
+      task_id: 'tsk_5f2c1',
+    },
+  ),
+  [TOPICS.events.fileDeleted]: entry<FileDeletedData>(
+    z.looseObject({ account: z.number().int().positive(), file: storageObjectSchema }),
+    'A file or folder was deleted through the API.',
+    { account: 42, file: { id: 'ZmlsZS9yZXBvcnQucGRm', name: 'report.pdf', path: '/report.pdf', type: 'file' } },
+  ),
+  [TOPICS.events.taskStarted]: entry<TaskStartedData>(
+    z.looseObject({ task: taskRefSchema }),
+    'A background task (copy, upload from URL) started running.',
+    { task: { id: 'tsk_5f2c1', account: 42, kind: 'copy', status: 'STARTED' } },
+  ),
+  [TOPICS.events.taskCompleted]: entry<TaskCompletedData>(
+    z.looseObject({ task: taskRefSchema, result: z.record(z.string(), z.unknown()).optional() }),
+    'A background task finished successfully.',
+    { task: { id: 'tsk_5f2c1', account: 42, kind: 'copy', status: 'SUCCESS' }, result: { id: 'ZmlsZS9yZXBvcnQucGRm', type: 'file' } },
+  ),
+  [TOPICS.events.taskFailed]: entry<TaskFailedData>(
+    z.looseObject({
+      task: taskRefSchema,
+      error: z.looseObject({ error_code: z.string(), message: z.string(), status_code: z.number().int().optional() }),
+    }),
+    'A background task failed for good (after its own retries).',
+    {
+      task: { id: 'tsk_5f2c1', account: 42, kind: 'copy', status: 'FAILURE' },
+      error: { error_code: 'service_unauthorized', message: 'The credentials for the upstream service are invalid.', status_code: 401 },
+    },
+  ),
+});
+
+export type EventType = keyof typeof EVENT_CATALOG;
+
+/** Every event type a webhook can subscribe to (the Kafka event topics). */
+export const EVENT_TYPES = Object.freeze(Object.keys(EVENT_CATALOG) as EventType[]);
+
+/** The event the webhooks test endpoint sends; never published on Kafka and not subscribable. */
+export const PING_EVENT = 'ping';
+
+export function isEventType(value: string): value is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENT_CATALOG, value);
+}
