@@ -16,7 +16,7 @@ function ports(base) {
   return { gateway: base, auth: base + 1, connectors: base + 2, transfer: base + 3, webhooks: base + 4 };
 }
 
-function startBroker({ partitions = 3, logFile } = {}) {
+function startBroker({ partitions = Number(process.env.KAFKA_DEV_PARTITIONS || 12), logFile } = {}) {
   const { allTopics } = require(path.join(ROOT, 'dist/libs/common/src/contracts/topics.js'));
   const bin = path.join(RUN, 'bin', 'kafka-dev-broker');
   const child = spawn(bin, ['--partitions', String(partitions), ...allTopics()], { stdio: ['ignore', 'pipe', logFile ? fs.openSync(logFile, 'a') : 'inherit'] });
@@ -46,6 +46,7 @@ function serviceEnvs({ broker, basePort, database, secrets, localRoot, extra = {
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
     KAFKA_BROKERS: broker,
     KAFKA_MAX_WAIT_MS: process.env.KAFKA_MAX_WAIT_MS || '20',
+    KAFKA_PARTITIONS_CONCURRENCY: process.env.KAFKA_PARTITIONS_CONCURRENCY || '12',
     REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
     ...extra.common,
   };
