@@ -1,7 +1,7 @@
 // Nest 12 packages are ESM-only; the app is CommonJS and loads them through
 // Node's require(esm). Jest's own module loader cannot, so ESM packages in
 // node_modules are compiled to CommonJS by babel-jest for the tests.
-const esmPackages = ['@nestjs', 'webdav', 'uuid'];
+const esmPackages = ['@nestjs', 'webdav', 'uuid', '@buttercup/fetch', '@nodable/entities', 'entities', 'fast-xml-parser', 'fast-xml-builder', 'path-expression-matcher', 'xml-naming', 'is-unsafe', 'strnum', 'anynum', 'hot-patcher', 'layerr', 'minimatch', 'brace-expansion', 'balanced-match', 'node-fetch', 'data-uri-to-buffer', 'fetch-blob', 'formdata-polyfill', 'url-join'];
 const base = {
   testEnvironment: 'node',
   transform: {

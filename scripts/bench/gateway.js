@@ -14,7 +14,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
 const DURATION = Number(process.env.BENCH_DURATION_S || 20);
 
 async function main() {
-  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url') };
+  const secrets = {
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    INTERNAL_TOKEN: randomBytes(24).toString('base64url'),
+  };
   const stack = new Stack({
     basePort: 19080,
     database: 'unified_storage_test',

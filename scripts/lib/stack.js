@@ -53,7 +53,7 @@ function serviceEnvs({ broker, basePort, database, secrets, localRoot, extra = {
   const db = (svc) => `postgres://svc_${svc}:svc_${svc}@127.0.0.1:5432/${database}`;
   return {
     auth: { ...common, DATABASE_URL: db('auth'), HEALTH_PORT: String(p.auth), ENCRYPTION_KEY: secrets.ENCRYPTION_KEY, ...extra.auth },
-    connectors: { ...common, HEALTH_PORT: String(p.connectors), LOCAL_STORAGE_ROOT: localRoot, ...extra.connectors },
+    connectors: { ...common, DATABASE_URL: db('connectors'), HEALTH_PORT: String(p.connectors), LOCAL_STORAGE_ROOT: localRoot, INTERNAL_TOKEN: secrets.INTERNAL_TOKEN, ...extra.connectors },
     transfer: { ...common, DATABASE_URL: db('transfer'), HEALTH_PORT: String(p.transfer), ...extra.transfer },
     webhooks: { ...common, DATABASE_URL: db('webhooks'), HEALTH_PORT: String(p.webhooks), ...extra.webhooks },
     gateway: {
@@ -61,6 +61,8 @@ function serviceEnvs({ broker, basePort, database, secrets, localRoot, extra = {
       DATABASE_URL: db('gateway'),
       GATEWAY_PORT: String(p.gateway),
       ADMIN_TOKEN: secrets.ADMIN_TOKEN,
+      INTERNAL_TOKEN: secrets.INTERNAL_TOKEN,
+      CONNECTORS_STREAM_URL: `http://127.0.0.1:${p.connectors}`,
       AUTH_HEALTH_URL: `http://127.0.0.1:${p.auth}/health/ready`,
       CONNECTORS_HEALTH_URL: `http://127.0.0.1:${p.connectors}/health/ready`,
       TRANSFER_HEALTH_URL: `http://127.0.0.1:${p.transfer}/health/ready`,
@@ -109,6 +111,7 @@ function devSecrets() {
   let changed = false;
   if (!secrets.ENCRYPTION_KEY) { secrets.ENCRYPTION_KEY = randomBytes(32).toString('base64'); changed = true; }
   if (!secrets.ADMIN_TOKEN) { secrets.ADMIN_TOKEN = randomBytes(24).toString('base64url'); changed = true; }
+  if (!secrets.INTERNAL_TOKEN) { secrets.INTERNAL_TOKEN = randomBytes(24).toString('base64url'); changed = true; }
   if (changed) {
     fs.mkdirSync(RUN, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -116,6 +119,7 @@ function devSecrets() {
   return {
     ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || secrets.ENCRYPTION_KEY,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || secrets.ADMIN_TOKEN,
+    INTERNAL_TOKEN: process.env.INTERNAL_TOKEN || secrets.INTERNAL_TOKEN,
   };
 }
 

@@ -1,22 +1,39 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { AccountCredentialsGet, ServiceCoreModule } from '@app/common';
+import { AccountCredentialsGet, databaseOptions, ServiceCoreModule } from '@app/common';
 import type { ConnectorsConfig } from './connectors.config';
 import { ConnectorFactory } from './credentials/connector-factory';
 import { CredentialsController } from './credentials/credentials.controller';
+import { connectorsMigrations } from './migrations';
+import { MultipartSessionEntity } from './multipart/multipart-session.entity';
+import { MultipartSessionRepository } from './multipart/multipart-session.repository';
+import { MultipartController } from './multipart/multipart.controller';
+import { MultipartService } from './multipart/multipart.service';
 import { AccountConnectors } from './storage/account-connectors';
 import { AccountEventsController } from './storage/account-events.controller';
 import { StorageController } from './storage/storage.controller';
 import { StorageService } from './storage/storage.service';
+import { FileEvents } from './storage/upload-events';
+import { InternalTokenGuard } from './streams/internal-token.guard';
+import { StreamController } from './streams/stream.controller';
+import { StreamService } from './streams/stream.service';
 
 @Module({})
 export class ConnectorsModule {
   static forRoot(config: ConnectorsConfig, logger: Logger): DynamicModule {
     return {
       module: ConnectorsModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'connectors', config, logger, calls: [AccountCredentialsGet], database: false, redis: false })],
-      controllers: [StorageController, CredentialsController, AccountEventsController],
-      providers: [ConnectorFactory, AccountConnectors, StorageService],
+      imports: [
+        ServiceCoreModule.forRoot({ service: 'connectors', config, logger, calls: [AccountCredentialsGet], database: true, redis: false }),
+        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'connectors', entities: [MultipartSessionEntity], migrations: connectorsMigrations })),
+        TypeOrmModule.forFeature([MultipartSessionEntity]),
+      ],
+      controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController],
+      providers: [
+        ConnectorFactory, AccountConnectors, StorageService, StreamService, FileEvents,
+        MultipartSessionRepository, MultipartService, InternalTokenGuard,
+      ],
     };
   }
 }

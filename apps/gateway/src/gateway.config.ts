@@ -14,6 +14,12 @@ export const gatewayConfigShape = {
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   /** Largest JSON request body, in bytes. */
   JSON_BODY_LIMIT: envPieces.positiveInt(1024 * 1024),
+  /** The connectors' internal stream endpoint: upload and download bytes go there, never over Kafka. */
+  CONNECTORS_STREAM_URL: url.default('http://127.0.0.1:8082'),
+  /** Shared secret presented to the connectors' stream endpoint. At least 16 characters. */
+  INTERNAL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  /** Requests per second per connected account (seed 002: 10), shared by all gateway instances through Redis. */
+  RATE_LIMIT_PER_SECOND: envPieces.positiveInt(10),
   /** Readiness endpoints of the back services, for the aggregated GET /health. */
   AUTH_HEALTH_URL: url.default('http://127.0.0.1:8081/health/ready'),
   CONNECTORS_HEALTH_URL: url.default('http://127.0.0.1:8082/health/ready'),

@@ -24,7 +24,11 @@ export interface TestStack {
  * (`basePort`..`basePort+4`) against the test database. One per test file.
  */
 export async function startTestStack(basePort: number, extra: Record<string, Record<string, string>> = {}): Promise<TestStack> {
-  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url') };
+  const secrets = {
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    INTERNAL_TOKEN: randomBytes(24).toString('base64url'),
+  };
   const localRoot = mkdtempSync(join(tmpdir(), 'e2e-local-'));
   const logDir = join(__dirname, '../../../.run/test-logs', String(basePort));
   const stack = new Stack({

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Logger } from 'pino';
-import { CredentialsValidate, handleRpc, LOGGER } from '@app/common';
+import { CapabilitiesGet, CredentialsValidate, handleRpc, LOGGER } from '@app/common';
 import { ConnectorFactory } from './connector-factory';
 
 @Controller()
@@ -11,5 +11,10 @@ export class CredentialsController {
   @MessagePattern(CredentialsValidate.topic)
   validate(@Payload() payload: unknown) {
     return handleRpc(CredentialsValidate, payload, this.logger, (data) => this.factory.validate(data.service, data.config));
+  }
+
+  @MessagePattern(CapabilitiesGet.topic)
+  capabilities(@Payload() payload: unknown) {
+    return handleRpc(CapabilitiesGet, payload, this.logger, async (data) => this.factory.capabilities(data.service));
   }
 }

@@ -1,25 +1,119 @@
 import { Injectable } from '@nestjs/common';
-import { decodeStorageId, objectList, NotFoundError, type MessageMeta, type ObjectList, type PublicStorageObject } from '@app/common';
+import {
+  AppError,
+  baseName,
+  decodeStorageId,
+  encodeStorageId,
+  ForbiddenError,
+  joinPath,
+  NotFoundError,
+  objectList,
+  parentPath,
+  type EncodedId,
+  type MessageMeta,
+  type ObjectList,
+  type PublicStorageObject,
+} from '@app/common';
 import type { Connector, Entry } from '../connectors/connector';
 import { AccountConnectors } from './account-connectors';
+import { searchNames } from './name-search';
+import { assertFree, entryOf, parentFolder, statOrNull } from './object-paths';
 import { PageCursors } from './page-cursors';
 import { toStorageObject } from './storage.mapper';
+import { copyTree } from './tree-copy';
 
+type Kind = 'file' | 'folder';
+interface RawOption {
+  rawData: boolean;
+}
+
+/** The metadata side of the storage API (bytes go through StreamService). */
 @Injectable()
 export class StorageService {
   private readonly cursors = new PageCursors();
 
   constructor(private readonly accounts: AccountConnectors) {}
 
-  async listFolder(
-    meta: MessageMeta,
-    input: { folderId: string; page: number; pageSize: number; rawData: boolean },
-  ): Promise<ObjectList<PublicStorageObject>> {
-    const accountId = requireAccount(meta);
+  async listFolder(meta: MessageMeta, input: { folderId: string; page: number; pageSize: number } & RawOption): Promise<ObjectList<PublicStorageObject>> {
+    const { connector, accountId } = await this.open(meta);
     const folder = decodeStorageId(input.folderId);
-    const connector = await this.accounts.get(meta, accountId);
     const { items, hasMore } = await this.page(connector, `${meta.appId}:${accountId}:${folder}:${input.pageSize}`, folder, input.page, input.pageSize);
     return objectList('storage', items.map((e) => toStorageObject(e, accountId, input)), input.page, hasMore);
+  }
+
+  async get(meta: MessageMeta, kind: Kind, id: string, opts: RawOption): Promise<PublicStorageObject> {
+    const { connector, accountId } = await this.open(meta);
+    return toStorageObject(await entryOf(connector, id, kind), accountId, opts);
+  }
+
+  /** conflict_if_exists=true: an existing name is a 409; false: the existing folder is returned. */
+  async createFolder(meta: MessageMeta, input: { parentId: string; name: string; conflictIfExists: boolean } & RawOption): Promise<PublicStorageObject> {
+    const { connector, accountId } = await this.open(meta);
+    const parent = await parentFolder(connector, input.parentId);
+    const path = joinPath(parent, input.name);
+    const existing = await statOrNull(connector, path);
+    if (existing) {
+      if (input.conflictIfExists || existing.kind !== 'folder') await assertFree(connector, path);
+      return toStorageObject(existing, accountId, input);
+    }
+    return toStorageObject(await connector.mkdir(path), accountId, input);
+  }
+
+  /** PATCH: rename (`name`) and/or move (`parent_id`). */
+  async update(meta: MessageMeta, input: { kind: Kind; id: string; name?: string; parentId?: string } & RawOption): Promise<PublicStorageObject> {
+    const { connector, accountId } = await this.open(meta);
+    const entry = await entryOf(connector, input.id, input.kind);
+    if (entry.path === '') throw new ForbiddenError('The root folder cannot be renamed or moved.');
+    const folder = input.parentId !== undefined ? await parentFolder(connector, input.parentId) : parentPath(entry.path);
+    const target = joinPath(folder, input.name ?? baseName(entry.path));
+    if (target === entry.path) return toStorageObject(entry, accountId, input);
+    if (entry.kind === 'folder' && (target + '/').startsWith(entry.path + '/')) {
+      throw new AppError('invalid_parent_folder', 'A folder cannot be moved into itself.');
+    }
+    await assertFree(connector, target);
+    return toStorageObject(await connector.move(entry.path, target), accountId, input);
+  }
+
+  async copy(meta: MessageMeta, input: { kind: Kind; id: string; parentId: string; name?: string } & RawOption): Promise<PublicStorageObject> {
+    const { connector, accountId } = await this.open(meta);
+    const entry = await entryOf(connector, input.id, input.kind);
+    const folder = await parentFolder(connector, input.parentId);
+    const target = joinPath(folder, input.name ?? (baseName(entry.path) || 'root'));
+    if (entry.kind === 'folder' && (target + '/').startsWith(entry.path + '/')) {
+      throw new AppError('invalid_parent_folder', 'A folder cannot be copied into itself.');
+    }
+    await assertFree(connector, target);
+    return toStorageObject(await copyTree(connector, entry, target), accountId, input);
+  }
+
+  async delete(meta: MessageMeta, input: { kind: Kind; id: string; recursive: boolean }): Promise<{ deleted: true }> {
+    const { connector } = await this.open(meta);
+    const entry = await entryOf(connector, input.id, input.kind);
+    if (entry.path === '') throw new ForbiddenError('The root folder cannot be deleted.');
+    await connector.remove(entry.path, { recursive: input.recursive });
+    return { deleted: true };
+  }
+
+  async search(meta: MessageMeta, input: { q: string; parents?: string; page: number; pageSize: number } & RawOption): Promise<ObjectList<PublicStorageObject>> {
+    const { connector, accountId } = await this.open(meta);
+    const folder = input.parents ? (await entryOf(connector, input.parents, 'folder')).path : '';
+    const found = await searchNames(connector, folder, input.q, input.page * input.pageSize + 1);
+    const start = (input.page - 1) * input.pageSize;
+    if (start > 0 && start >= found.length) throw new NotFoundError(`Page ${input.page} is past the last page.`);
+    const items = found.slice(start, start + input.pageSize);
+    return objectList('storage', items.map((e) => toStorageObject(e, accountId, input)), input.page, found.length > start + input.pageSize);
+  }
+
+  /** The upstream id of our connectors is the path below the account root, so encoding it is the id codec. */
+  async encodeRawId(meta: MessageMeta, input: { rawId: string; type: string }): Promise<EncodedId> {
+    await this.open(meta);
+    const path = input.rawId.replace(/^\/+/, '').replace(/\/+$/, '');
+    return { id: encodeStorageId(path), api: 'storage', type: input.type };
+  }
+
+  private async open(meta: MessageMeta): Promise<{ connector: Connector; accountId: number }> {
+    if (!meta.accountId) throw new NotFoundError('No account was given.');
+    return { connector: await this.accounts.get(meta, meta.accountId), accountId: meta.accountId };
   }
 
   /** Page N of a folder, walking connector cursors from the nearest remembered page. */
@@ -47,9 +141,4 @@ export class StorageService {
       this.cursors.set(key, at, cursor);
     }
   }
-}
-
-function requireAccount(meta: MessageMeta): number {
-  if (!meta.accountId) throw new NotFoundError('No account was given.');
-  return meta.accountId;
 }

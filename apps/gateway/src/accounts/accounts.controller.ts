@@ -1,9 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { AccountCreate, AccountDelete, AccountGet, AccountList, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
-import type { z } from 'zod';
+import { AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import { z } from 'zod';
 import { AccountId, Meta } from '../access/caller.decorator';
 import { pagingQuery, type PagingQuery } from '../http/paging-query';
+import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
+
+const getQuery = z.object({ retrieve_full: queryFlag(false) });
 
 @Controller('v1/accounts')
 export class AccountsController {
@@ -20,9 +23,13 @@ export class AccountsController {
     return this.rpc.call(AccountList, meta, query);
   }
 
+  /** `retrieve_full=true` adds `apis` and `properties.capabilities`, from the connector's declared features. */
   @Get(':accountId')
-  get(@Meta() meta: MessageMeta, @AccountId() accountId: number) {
-    return this.rpc.call(AccountGet, meta, { accountId });
+  async get(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Query(new ZodPipe(getQuery)) query: z.output<typeof getQuery>) {
+    const account = await this.rpc.call(AccountGet, meta, { accountId });
+    if (!query.retrieve_full) return account;
+    const { apis, capabilities } = await this.rpc.call(CapabilitiesGet, meta, { service: account.service });
+    return { ...account, apis, properties: { capabilities } };
   }
 
   @Delete(':accountId')

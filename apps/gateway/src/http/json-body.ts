@@ -13,7 +13,7 @@ export function jsonBodyMiddleware(limit: number): RequestHandler {
   const json = express.json({ limit, type: () => true });
   const form = express.urlencoded({ limit, extended: false, type: ['application/x-www-form-urlencoded', 'application/form-urlencoded'] });
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();
+    if (!['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req) || isRawUpload(req)) return next();
     const type = (req.header('content-type') ?? '').toLowerCase();
     if (!type.includes('json') && !type.includes('form-urlencoded')) return next();
     const parser = type.includes('json') ? json : form;
@@ -22,6 +22,12 @@ export function jsonBodyMiddleware(limit: number): RequestHandler {
       sendError(res, bodyError(err as { type?: string; limit?: number }), req.requestId);
     });
   };
+}
+
+/** Bodies that are file bytes, left as streams for the connectors: uploads (any Content-Type), content replacement, multipart parts. */
+function isRawUpload(req: Request): boolean {
+  if (req.header('x-kloudless-metadata') !== undefined) return true;
+  return req.method === 'PUT' && /\/storage\/(files|multipart)\/[^/]+\/?$/.test(req.path);
 }
 
 function hasBody(req: Request): boolean {

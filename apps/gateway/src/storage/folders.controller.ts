@@ -1,12 +1,36 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { FolderList, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { FolderCreate, FolderGet, FolderList, ObjectCopy, ObjectDelete, ObjectUpdate, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import { z } from 'zod';
 import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { pagingQuery, type PagingQuery } from '../http/paging-query';
+import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
+import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
+
+const createBody = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
+const createQuery = z.object({ conflict_if_exists: queryFlag(false) });
+const deleteQuery = z.object({ recursive: queryFlag(false), permanent: queryFlag(false) });
 
 @Controller('v1/accounts/:accountId/storage/folders')
 export class FoldersController {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
+
+  @Post()
+  @HttpCode(201)
+  create(
+    @Meta() meta: MessageMeta,
+    @AccountId() accountId: number,
+    @RawData() rawData: boolean,
+    @Body(new ZodPipe(createBody)) body: z.infer<typeof createBody>,
+    @Query(new ZodPipe(createQuery)) query: z.output<typeof createQuery>,
+  ) {
+    return this.rpc.call(FolderCreate, { ...meta, accountId }, { parentId: body.parent_id, name: body.name, conflictIfExists: query.conflict_if_exists, rawData });
+  }
+
+  @Get(':folderId')
+  get(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('folderId') folderId: string, @RawData() rawData: boolean) {
+    return this.rpc.call(FolderGet, { ...meta, accountId }, { folderId, rawData });
+  }
 
   @Get(':folderId/contents')
   contents(
@@ -17,5 +41,24 @@ export class FoldersController {
     @Query(new ZodPipe(pagingQuery)) query: PagingQuery,
   ) {
     return this.rpc.call(FolderList, { ...meta, accountId }, { folderId, rawData, ...query });
+  }
+
+  @Patch(':folderId')
+  update(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('folderId') id: string, @RawData() rawData: boolean, @Body(new ZodPipe(moveBody)) body: MoveBody) {
+    sameAccountOnly(body.account, accountId);
+    return this.rpc.call(ObjectUpdate, { ...meta, accountId }, { kind: 'folder', id, name: body.name, parentId: body.parent_id, rawData });
+  }
+
+  @Post(':folderId/copy')
+  @HttpCode(201)
+  copy(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('folderId') id: string, @RawData() rawData: boolean, @Body(new ZodPipe(copyBody)) body: CopyBody) {
+    sameAccountOnly(body.account, accountId);
+    return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'folder', id, parentId: body.parent_id, name: body.name, rawData });
+  }
+
+  @Delete(':folderId')
+  @HttpCode(204)
+  async delete(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('folderId') id: string, @Query(new ZodPipe(deleteQuery)) query: z.output<typeof deleteQuery>): Promise<void> {
+    await this.rpc.call(ObjectDelete, { ...meta, accountId }, { kind: 'folder', id, recursive: query.recursive });
   }
 }

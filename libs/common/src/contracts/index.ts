@@ -12,3 +12,4 @@ export * from './events/task.events';
 export * from './events/catalog';
 export * from './webhooks/subscription.contract';
 export * from './webhooks/delivery.contract';
+export * from './connectors/storage.contract';

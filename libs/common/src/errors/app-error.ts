@@ -57,6 +57,9 @@ export class FolderNotEmptyError extends AppError {
     super('folder_not_empty', message);
   }
 }
+export class ForbiddenError extends AppError {
+  constructor(message: string) { super('forbidden', message); }
+}
 export class PermissionDeniedError extends AppError {
   constructor(message = 'Unable to access the resource upstream.') { super('permission_denied', message); }
 }

@@ -33,6 +33,8 @@ export interface PublicDelivery {
   status: 'pending' | 'succeeded' | 'failed';
   attempt_count: number;
   next_attempt: string | null;
+  /** Why it ended without an answer deciding it (e.g. the endpoint was disabled). */
+  error: string | null;
   created: string;
   modified: string;
   attempts: PublicDeliveryAttempt[];

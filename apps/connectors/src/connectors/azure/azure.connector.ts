@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  BlobServiceClient,
+  StorageSharedKeyCredential,
+  type ContainerClient,
+  type StoragePipelineOptions,
+} from '@azure/storage-blob';
+import { lookup } from 'mime-types';
+import {
+  ConflictError,
+  FolderNotEmptyError,
+  InvalidParametersError,
+  NotFoundError,
+  PermissionDeniedError,
+} from '@app/common';
+import type { ByteRange, ChunkWriter, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
+import { checkPageSize, decodeCursor, encodeCursor, pageBy } from '../paging';
+import { baseName, checkPath, isSameOrBelow, parentOf } from '../paths';
+import { resolveRange } from '../range';
+import { upstreamFor } from '../upstream';
+import { parseContentRange } from '../s3/s3.mapper';
+import type { AzureConfig } from './azure.config';
+import { fileEntry, folderEntry, toAppError } from './azure.mapper';
+
+const MiB = 1024 * 1024;
+/** Folder markers: an empty blob '<folder>/' flagged like ADLS/rclone do. */
+const FOLDER_METADATA = { hdi_isfolder: 'true' };
+
+/** Azure Blob Storage (block blobs). Folders are name prefixes plus marker blobs, as for S3. */
+export class AzureConnector implements Connector {
+  static readonly features: Features = {
+    bucketBased: true,
+    canHaveEmptyFolders: true,
+    rangedReads: true,
+    checksums: ['md5'],
+    minPartSize: 1,
+    maxPartSize: 4000 * MiB,
+    maxParts: 50000,
+    rawPassthrough: false,
+  };
+  readonly features = AzureConnector.features;
+  private readonly container: ContainerClient;
+  private readonly prefix: string;
+  private readonly upstream = upstreamFor('azure', toAppError);
+
+  constructor(config: AzureConfig) {
+    // Retries are ours (UpstreamError only; never on throttling).
+    const options: StoragePipelineOptions = { retryOptions: { maxTries: 1 } };
+    const service =
+      'connectionString' in config
+        ? BlobServiceClient.fromConnectionString(config.connectionString, options)
+        : new BlobServiceClient(
+            config.endpoint ?? `https://${config.accountName}.blob.core.windows.net`,
+            new StorageSharedKeyCredential(config.accountName, config.accountKey),
+            options,
+          );
+    this.container = service.getContainerClient(config.container);
+    this.prefix = config.prefix ?? '';
+  }
+
+  private name(path: string): string {
+    return this.prefix + checkPath(path);
+  }
+
+  private folderName(path: string): string {
+    return path === '' ? this.prefix : `${this.name(path)}/`;
+  }
+
+  private pathOf(name: string): string {
+    return name.slice(this.prefix.length).replace(/\/$/, '');
+  }
+
+  private blob(path: string) {
+    return this.container.getBlockBlobClient(this.name(path));
+  }
+
+  async validateCredentials(): Promise<void> {
+    await this.upstream.call(
+      'validate',
+      () => this.container.listBlobsFlat({ prefix: this.prefix }).byPage({ maxPageSize: 1 }).next(),
+      { retry: true },
+    );
+  }
+
+  private async props(path: string) {
+    try {
+      return await this.blob(path).getProperties();
+    } catch (err) {
+      const mapped = this.upstream.map(err, 'stat');
+      if (mapped instanceof NotFoundError) return undefined;
+      throw mapped;
+    }
+  }
+
+  private async folderExists(path: string): Promise<boolean> {
+    if (path === '') return true;
+    const page = await this.upstream.call(
+      'stat',
+      () => this.container.listBlobsFlat({ prefix: this.folderName(path) }).byPage({ maxPageSize: 1 }).next(),
+      { retry: true },
+    );
+    return !page.done && page.value.segment.blobItems.length > 0;
+  }
+
+  private async requireFolder(path: string): Promise<void> {
+    if (!(await this.folderExists(path))) throw new NotFoundError(`Folder not found: ${path}`);
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    return (await this.props(path)) !== undefined || (await this.folderExists(path));
+  }
+
+  async list(folder: string, options: ListOptions): Promise<Page<Entry>> {
+    checkPath(folder);
+    const pageSize = Math.min(checkPageSize(options), 5000);
+    const prefix = this.folderName(folder);
+    const token = options.cursor ? (decodeCursor(options.cursor).token as string | undefined) : undefined;
+    if (options.cursor && typeof token !== 'string') throw new InvalidParametersError('cursor is not a valid page cursor');
+    const result = await this.upstream.call(
+      'list',
+      () => this.container.listBlobsByHierarchy('/', { prefix }).byPage({ maxPageSize: pageSize, continuationToken: token }).next(),
+      { retry: true },
+    );
+    const segment = result.done ? undefined : result.value;
+    const prefixes = segment?.segment.blobPrefixes ?? [];
+    const blobs = segment?.segment.blobItems ?? [];
+    if (!token && folder !== '' && prefixes.length === 0 && blobs.length === 0) throw new NotFoundError(`Folder not found: ${folder}`);
+    const items = [
+      ...prefixes.map((p) => folderEntry(this.pathOf(p.name))),
+      ...blobs.filter((b) => b.name !== prefix).map((b) => fileEntry(this.pathOf(b.name), b.properties)),
+    ];
+    const next = segment?.continuationToken ? encodeCursor({ token: segment.continuationToken }) : null;
+    return { items, next };
+  }
+
+  async stat(path: string): Promise<Entry> {
+    checkPath(path);
+    if (path === '') return folderEntry('');
+    const props = await this.props(path);
+    if (props) return fileEntry(path, props);
+    if (await this.folderExists(path)) return folderEntry(path);
+    throw new NotFoundError(`Not found: ${path}`);
+  }
+
+  async read(path: string, range?: ByteRange): Promise<ReadResult> {
+    checkPath(path);
+    if (range) resolveRange(range, Number.MAX_SAFE_INTEGER); // argument checks; the service answers 416 past the end
+    const offset = range?.start ?? 0;
+    const count = range?.end !== undefined ? range.end - range.start + 1 : undefined;
+    const out = await this.upstream.call('read', () => this.blob(path).download(offset, count));
+    const length = out.contentLength ?? 0;
+    const total = parseContentRange(out.contentRange)?.total ?? length;
+    const stream = out.readableStreamBody as Readable;
+    stream.on('error', () => undefined);
+    return { stream, size: total, contentLength: length, mimeType: fileEntry(path, out).mimeType };
+  }
+
+  private async prepareWrite(path: string): Promise<void> {
+    checkPath(path);
+    if (path === '') throw new ConflictError('Cannot write to the root folder.');
+    await this.requireFolder(parentOf(path));
+    if (await this.folderExists(path)) throw new ConflictError(`A folder exists at ${path}.`);
+  }
+
+  private contentType(path: string): string {
+    return lookup(baseName(path)) || 'application/octet-stream';
+  }
+
+  async write(path: string, body: Readable, options?: { mimeType?: string }): Promise<Entry> {
+    await this.prepareWrite(path);
+    // Blocks of 4 MiB, 2 in flight: bounded memory, any size.
+    await this.upstream.call('write', () =>
+      this.blob(path).uploadStream(body, 4 * MiB, 2, {
+        blobHTTPHeaders: { blobContentType: options?.mimeType ?? this.contentType(path) },
+      }),
+    );
+    return this.stat(path);
+  }
+
+  async mkdir(path: string): Promise<Entry> {
+    checkPath(path);
+    if (path === '') throw new ConflictError('The root folder already exists.');
+    await this.requireFolder(parentOf(path));
+    if (await this.exists(path)) throw new ConflictError(`An item already exists at ${path}.`);
+    await this.upstream.call('mkdir', () =>
+      this.container.getBlockBlobClient(this.folderName(path)).upload('', 0, { metadata: FOLDER_METADATA }),
+    );
+    return folderEntry(path);
+  }
+
+  private async namesBelow(path: string): Promise<string[]> {
+    const names: string[] = [];
+    await this.upstream.call(
+      'list',
+      async () => {
+        for await (const b of this.container.listBlobsFlat({ prefix: this.folderName(path) })) names.push(b.name);
+      },
+      { retry: true },
+    );
+    return names;
+  }
+
+  /** Runs `fn` over `items`, four at a time. */
+  private async each<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+    const queue = [...items];
+    const worker = async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  }
+
+  private deleteNames(names: string[]): Promise<void> {
+    return this.each(names, (name) =>
+      this.upstream.call('remove', () => this.container.getBlobClient(name).deleteIfExists()),
+    );
+  }
+
+  async remove(path: string, options: { recursive: boolean }): Promise<void> {
+    checkPath(path);
+    if (path === '') throw new PermissionDeniedError('The root folder cannot be deleted.');
+    if (await this.props(path)) {
+      await this.upstream.call('remove', () => this.blob(path).delete());
+      return;
+    }
+    const marker = this.folderName(path);
+    const names = await this.namesBelow(path);
+    if (names.length === 0) throw new NotFoundError(`Not found: ${path}`);
+    if (!options.recursive && names.some((n) => n !== marker)) throw new FolderNotEmptyError();
+    await this.deleteNames(names);
+  }
+
+  private async copyBlob(fromName: string, toName: string): Promise<void> {
+    const source = this.container.getBlobClient(fromName).url;
+    await this.upstream.call('copy', async () => {
+      const poller = await this.container.getBlobClient(toName).beginCopyFromURL(source, { intervalInMs: 200 });
+      await poller.pollUntilDone();
+    });
+  }
+
+  private async copyTree(from: string, to: string, op: 'copy' | 'move'): Promise<{ names: string[]; entry: () => Promise<Entry> }> {
+    checkPath(from);
+    checkPath(to);
+    if (from === '' || to === '') throw new InvalidParametersError(`Cannot ${op} the root folder.`);
+    const props = await this.props(from);
+    const isFolder = !props && (await this.folderExists(from));
+    if (!props && !isFolder) throw new NotFoundError(`Not found: ${from}`);
+    if (isFolder && isSameOrBelow(to, from)) throw new InvalidParametersError(`Cannot ${op} a folder into itself.`);
+    await this.requireFolder(parentOf(to));
+    if (await this.exists(to)) throw new ConflictError(`An item already exists at ${to}.`);
+    if (props) {
+      await this.copyBlob(this.name(from), this.name(to));
+      return { names: [this.name(from)], entry: () => this.stat(to) };
+    }
+    const fromPrefix = this.folderName(from);
+    const toPrefix = this.folderName(to);
+    const names = await this.namesBelow(from);
+    if (!names.includes(fromPrefix)) {
+      await this.upstream.call(op, () => this.container.getBlockBlobClient(toPrefix).upload('', 0, { metadata: FOLDER_METADATA }));
+    }
+    await this.each(names, (name) => this.copyBlob(name, toPrefix + name.slice(fromPrefix.length)));
+    return { names, entry: async () => folderEntry(to) };
+  }
+
+  async copy(from: string, to: string): Promise<Entry> {
+    const { entry } = await this.copyTree(from, to, 'copy');
+    return entry();
+  }
+
+  async move(from: string, to: string): Promise<Entry> {
+    const { names, entry } = await this.copyTree(from, to, 'move');
+    await this.deleteNames(names);
+    return entry();
+  }
+
+  async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
+    checkPath(folder);
+    await this.requireFolder(folder);
+    const needle = query.toLowerCase();
+    const marker = this.folderName(folder);
+    const found: Entry[] = [];
+    await this.upstream.call('search', async () => {
+      for await (const b of this.container.listBlobsFlat({ prefix: marker })) {
+        if (b.name === marker) continue;
+        const path = this.pathOf(b.name);
+        if (!baseName(path).toLowerCase().includes(needle)) continue;
+        found.push(b.name.endsWith('/') ? folderEntry(path, b.properties) : fileEntry(path, b.properties));
+      }
+    });
+    return pageBy(found, (e) => e.path, options);
+  }
+
+  /** Blocks staged with ids '<upload>-<part>', committed in part order by complete(). */
+  async openChunkWriter(path: string, options: { size: number; partSize: number }): Promise<ChunkWriter> {
+    const { size, partSize } = options;
+    const f = this.features;
+    if (!Number.isInteger(partSize) || partSize < 1 || partSize > f.maxPartSize!) {
+      throw new InvalidParametersError(`partSize must be between 1 and ${f.maxPartSize} bytes`);
+    }
+    if (Math.ceil(size / partSize) > f.maxParts!) throw new InvalidParametersError(`At most ${f.maxParts} parts are allowed.`);
+    await this.prepareWrite(path);
+    const upload = randomUUID().replace(/-/g, '').slice(0, 16);
+    const blockId = (n: number) => Buffer.from(`${upload}-${String(n).padStart(6, '0')}`).toString('base64');
+    const staged = new Set<number>();
+    const blob = this.blob(path);
+    const { upstream } = this;
+    return {
+      async writePart(partNumber: number, body: Readable, partLength: number) {
+        if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > f.maxParts!) {
+          throw new InvalidParametersError(`partNumber must be between 1 and ${f.maxParts}`);
+        }
+        await upstream.call('upload', () => blob.stageBlock(blockId(partNumber), () => body, partLength));
+        staged.add(partNumber);
+      },
+      complete: async (totalParts: number) => {
+        const ids: string[] = [];
+        for (let n = 1; n <= totalParts; n++) {
+          if (!staged.has(n)) throw new InvalidParametersError(`Part ${n} was never uploaded.`);
+          ids.push(blockId(n));
+        }
+        await upstream.call('upload', () => blob.commitBlockList(ids, { blobHTTPHeaders: { blobContentType: this.contentType(path) } }));
+        return this.stat(path);
+      },
+      async abort() {
+        // Uncommitted blocks are discarded by the service (after a week); nothing is visible.
+      },
+    };
+  }
+}

@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, type Stats } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  ConflictError,
+  FolderNotEmptyError,
+  InvalidParametersError,
+  NotFoundError,
+  PermissionDeniedError,
+} from '@app/common';
+import type { ByteRange, ChunkWriter, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
+import { pageBy, pageByName } from '../paging';
+import { checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
+import { resolveRange } from '../range';
+import { upstreamFor } from '../upstream';
+import type { LocalConfig } from './local.config';
+import { toAppError, toEntry } from './local.mapper';
+
+/** Temporary files of uploads in progress start with this and are never listed. */
+const TEMP_PREFIX = '.kl-upload-';
+
+/**
+ * Absolute path of `rel` below `root`, refusing anything that would land
+ * outside it (lexically; symlinks are checked by LocalConnector.resolve).
+ */
+export function resolveInside(root: string, rel: string): string {
+  checkPath(rel);
+  const abs = resolve(root, rel);
+  if (abs !== root && !abs.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    throw new InvalidParametersError('path is outside the account root');
+  }
+  return abs;
+}
+
+export class LocalConnector implements Connector {
+  static readonly features: Features = {
+    bucketBased: false,
+    canHaveEmptyFolders: true,
+    rangedReads: true,
+    checksums: [],
+    minPartSize: 1,
+    maxPartSize: 5 * 1024 ** 3,
+    maxParts: 10000,
+    rawPassthrough: false,
+  };
+  readonly features = LocalConnector.features;
+  private readonly root: string;
+  private realRoot?: string;
+  private readonly upstream = upstreamFor('local', toAppError);
+
+  constructor(config: LocalConfig) {
+    this.root = resolve(config.path);
+  }
+
+  async validateCredentials(): Promise<void> {
+    const stats = await this.upstream.call('validate', () => fs.stat(this.root));
+    if (!stats.isDirectory()) throw new NotFoundError('The account folder does not exist.');
+  }
+
+  /** Resolves `rel` and checks that its nearest existing ancestor, symlinks followed, is still inside the root. */
+  private async resolve(rel: string): Promise<string> {
+    const abs = resolveInside(this.root, rel);
+    this.realRoot ??= await this.upstream.call('stat', () => fs.realpath(this.root));
+    let probe = abs;
+    for (;;) {
+      try {
+        const real = await fs.realpath(probe);
+        if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
+          throw new PermissionDeniedError('The path leaves the account folder through a link.');
+        }
+        return abs;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || probe === this.root) {
+          throw this.upstream.map(err, 'resolve');
+        }
+        probe = dirname(probe);
+      }
+    }
+  }
+
+  private async statAbs(abs: string, op: string): Promise<Stats> {
+    return this.upstream.call(op, () => fs.stat(abs));
+  }
+
+  private async exists(abs: string): Promise<boolean> {
+    try {
+      await fs.lstat(abs);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw this.upstream.map(err, 'stat');
+    }
+  }
+
+  private async requireFolder(rel: string, op: string): Promise<string> {
+    const abs = await this.resolve(rel);
+    const stats = await this.statAbs(abs, op);
+    if (!stats.isDirectory()) throw new NotFoundError(`Folder not found: ${rel}`);
+    return abs;
+  }
+
+  async list(folder: string, options: ListOptions): Promise<Page<Entry>> {
+    const abs = await this.requireFolder(folder, 'list');
+    const dirents = await this.upstream.call('list', () => fs.readdir(abs, { withFileTypes: true }));
+    const names = dirents.filter((d) => !d.name.startsWith(TEMP_PREFIX)).map((d) => ({ name: d.name }));
+    const page = pageByName(names, options);
+    const items: Entry[] = [];
+    for (const { name } of page.items) {
+      const rel = joinPath(folder, name);
+      try {
+        items.push(toEntry(rel, await fs.stat(resolveInside(this.root, rel))));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw this.upstream.map(err, 'list');
+      }
+    }
+    return { items, next: page.next };
+  }
+
+  async stat(path: string): Promise<Entry> {
+    const abs = await this.resolve(path);
+    return toEntry(path, await this.statAbs(abs, 'stat'));
+  }
+
+  async read(path: string, range?: ByteRange): Promise<ReadResult> {
+    const abs = await this.resolve(path);
+    const stats = await this.statAbs(abs, 'read');
+    if (stats.isDirectory()) throw new NotFoundError(`Not a file: ${path}`);
+    const { start, end, length } = resolveRange(range, stats.size);
+    const stream = length === 0 ? createReadStream(abs) : createReadStream(abs, { start, end });
+    stream.on('error', () => undefined);
+    const mapped = toEntry(path, stats);
+    return { stream, size: stats.size, contentLength: length, mimeType: mapped.mimeType };
+  }
+
+  /** Target of a write: parent must be a folder, the path must not be a folder. */
+  private async prepareWrite(path: string): Promise<string> {
+    checkPath(path);
+    if (path === '') throw new ConflictError('Cannot write to the root folder.');
+    await this.requireFolder(parentOf(path), 'write');
+    const abs = await this.resolve(path);
+    try {
+      if ((await fs.lstat(abs)).isDirectory()) throw new ConflictError(`A folder exists at ${path}.`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw this.upstream.map(err, 'write');
+    }
+    return abs;
+  }
+
+  private tempPathFor(abs: string): string {
+    return resolve(dirname(abs), `${TEMP_PREFIX}${randomUUID()}`);
+  }
+
+  async write(path: string, body: Readable): Promise<Entry> {
+    const abs = await this.prepareWrite(path);
+    const temp = this.tempPathFor(abs);
+    try {
+      await this.upstream.call('write', () => pipeline(body, createWriteStream(temp, { flags: 'wx' })));
+      await this.upstream.call('write', () => fs.rename(temp, abs));
+    } catch (err) {
+      await fs.rm(temp, { force: true });
+      throw err;
+    }
+    return this.stat(path);
+  }
+
+  async mkdir(path: string): Promise<Entry> {
+    checkPath(path);
+    if (path === '') throw new ConflictError('The root folder already exists.');
+    await this.requireFolder(parentOf(path), 'mkdir');
+    const abs = await this.resolve(path);
+    await this.upstream.call('mkdir', () => fs.mkdir(abs));
+    return this.stat(path);
+  }
+
+  /** Checks a move/copy: source exists, target free, target's parent a folder, no folder into itself. */
+  private async prepareTransfer(from: string, to: string, op: string): Promise<{ src: string; dst: string; stats: Stats }> {
+    checkPath(from);
+    checkPath(to);
+    if (from === '' || to === '') throw new InvalidParametersError('Cannot move or copy the root folder.');
+    const src = await this.resolve(from);
+    const stats = await this.statAbs(src, op);
+    if (stats.isDirectory() && isSameOrBelow(to, from)) {
+      throw new InvalidParametersError('Cannot move or copy a folder into itself.');
+    }
+    await this.requireFolder(parentOf(to), op);
+    const dst = await this.resolve(to);
+    if (await this.exists(dst)) throw new ConflictError(`An item already exists at ${to}.`);
+    return { src, dst, stats };
+  }
+
+  async move(from: string, to: string): Promise<Entry> {
+    const { src, dst } = await this.prepareTransfer(from, to, 'move');
+    await this.upstream.call('move', () => fs.rename(src, dst));
+    return this.stat(to);
+  }
+
+  async copy(from: string, to: string): Promise<Entry> {
+    const { src, dst } = await this.prepareTransfer(from, to, 'copy');
+    await this.upstream.call('copy', () => fs.cp(src, dst, { recursive: true, errorOnExist: true, force: false }));
+    return this.stat(to);
+  }
+
+  async remove(path: string, options: { recursive: boolean }): Promise<void> {
+    checkPath(path);
+    if (path === '') throw new PermissionDeniedError('The root folder cannot be deleted.');
+    const abs = await this.resolve(path);
+    const stats = await this.upstream.call('remove', () => fs.lstat(abs));
+    if (!stats.isDirectory()) {
+      await this.upstream.call('remove', () => fs.unlink(abs));
+    } else if (options.recursive) {
+      await this.upstream.call('remove', () => fs.rm(abs, { recursive: true }));
+    } else {
+      const left = await this.upstream.call('remove', () => fs.readdir(abs));
+      if (left.length > 0) throw new FolderNotEmptyError();
+      await this.upstream.call('remove', () => fs.rmdir(abs));
+    }
+  }
+
+  async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
+    const abs = await this.requireFolder(folder, 'search');
+    const needle = query.toLowerCase();
+    const found: Entry[] = [];
+    const walk = async (dir: string, rel: string): Promise<void> => {
+      const dirents = await this.upstream.call('search', () => fs.readdir(dir, { withFileTypes: true }));
+      for (const d of dirents) {
+        if (d.name.startsWith(TEMP_PREFIX)) continue;
+        const childRel = joinPath(rel, d.name);
+        const childAbs = resolve(dir, d.name);
+        if (d.name.toLowerCase().includes(needle)) {
+          found.push(toEntry(childRel, await this.upstream.call('search', () => fs.stat(childAbs))));
+        }
+        if (d.isDirectory()) await walk(childAbs, childRel);
+      }
+    };
+    await walk(abs, folder);
+    return pageBy(found, (e) => e.path, options);
+  }
+
+  async openChunkWriter(path: string, options: { size: number; partSize: number }): Promise<ChunkWriter> {
+    const { size, partSize } = options;
+    if (!Number.isInteger(partSize) || partSize < 1) throw new InvalidParametersError('partSize must be a positive integer');
+    const abs = await this.prepareWrite(path);
+    const temp = this.tempPathFor(abs);
+    await this.upstream.call('upload', () => fs.writeFile(temp, '', { flag: 'wx' }));
+    const written = new Set<number>();
+    const upstream = this.upstream;
+    return {
+      async writePart(partNumber, body, partLength) {
+        if (!Number.isInteger(partNumber) || partNumber < 1) throw new InvalidParametersError('partNumber must be >= 1');
+        const start = (partNumber - 1) * partSize;
+        if (start + partLength > size || (partLength !== partSize && start + partLength !== size)) {
+          throw new InvalidParametersError(`Part ${partNumber} has a wrong size (${partLength} bytes).`);
+        }
+        await upstream.call('upload', () => pipeline(body, createWriteStream(temp, { flags: 'r+', start })));
+        written.add(partNumber);
+      },
+      complete: async (totalParts) => {
+        for (let n = 1; n <= totalParts; n++) {
+          if (!written.has(n)) throw new InvalidParametersError(`Part ${n} was never uploaded.`);
+        }
+        const stats = await upstream.call('upload', () => fs.stat(temp));
+        if (stats.size !== size) throw new InvalidParametersError(`The parts add up to ${stats.size} bytes, not ${size}.`);
+        await this.prepareWrite(path);
+        await upstream.call('upload', () => fs.rename(temp, abs));
+        return this.stat(path);
+      },
+      async abort() {
+        await fs.rm(temp, { force: true });
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    // nothing held open
+  }
+}

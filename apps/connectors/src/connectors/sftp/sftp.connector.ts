@@ -1,0 +1,255 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { posix } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import SftpClient from 'ssh2-sftp-client';
+import {
+  ConflictError,
+  FolderNotEmptyError,
+  InvalidParametersError,
+  NotFoundError,
+  PermissionDeniedError,
+} from '@app/common';
+import type { ByteRange, ChunkWriter, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
+import { pageBy, pageByName } from '../paging';
+import { checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
+import { resolveRange } from '../range';
+import { upstreamFor } from '../upstream';
+import type { SftpConfig } from './sftp.config';
+import { toAppError, toEntry, type SftpInfo } from './sftp.mapper';
+
+const TEMP_PREFIX = '.kl-upload-';
+
+/** SFTP (OpenSSH and others) over one SSH connection, opened on first use. */
+export class SftpConnector implements Connector {
+  static readonly features: Features = {
+    bucketBased: false,
+    canHaveEmptyFolders: true,
+    rangedReads: true,
+    checksums: [],
+    minPartSize: 1,
+    maxPartSize: 5 * 1024 ** 3,
+    maxParts: 10000,
+    rawPassthrough: false,
+  };
+  readonly features = SftpConnector.features;
+  private readonly upstream = upstreamFor('sftp', toAppError);
+  private connecting?: Promise<SftpClient>;
+
+  constructor(private readonly config: SftpConfig) {}
+
+  private client(): Promise<SftpClient> {
+    this.connecting ??= (async () => {
+      const client = new SftpClient('connector');
+      const { host, port, username, password, privateKey, passphrase, hostKeySha256 } = this.config;
+      try {
+        await client.connect({
+          host,
+          port,
+          username,
+          password,
+          privateKey,
+          passphrase,
+          readyTimeout: 15_000,
+          hostVerifier: hostKeySha256
+            ? (key: Buffer) => createHash('sha256').update(key).digest('hex') === hostKeySha256
+            : undefined,
+        });
+      } catch (err) {
+        this.connecting = undefined;
+        throw err;
+      }
+      client.on('end', () => (this.connecting = undefined));
+      client.on('close', () => (this.connecting = undefined));
+      client.on('error', () => (this.connecting = undefined));
+      return client;
+    })();
+    return this.connecting;
+  }
+
+  /** Runs `fn` with a connected client; every failure is mapped. */
+  private with<T>(op: string, fn: (c: SftpClient) => Promise<T>, retry = false): Promise<T> {
+    return this.upstream.call(op, async () => fn(await this.client()), { retry });
+  }
+
+  private abs(path: string): string {
+    checkPath(path);
+    const root = this.config.root;
+    if (path === '') return root === '' ? '.' : root;
+    return root === '' ? path : posix.join(root, path);
+  }
+
+  async validateCredentials(): Promise<void> {
+    const info = await this.with('validate', (c) => c.stat(this.abs('')));
+    if (!info.isDirectory) throw new NotFoundError('The account folder does not exist.');
+  }
+
+  private async statOrNull(path: string): Promise<SftpInfo | null> {
+    try {
+      return await this.with('stat', (c) => c.stat(this.abs(path)), true);
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+  }
+
+  private async requireFolder(path: string): Promise<void> {
+    const info = await this.statOrNull(path);
+    if (!info?.isDirectory) throw new NotFoundError(`Folder not found: ${path}`);
+  }
+
+  private async listRaw(path: string): Promise<SftpInfo[] & { name: string }[]> {
+    const items = await this.with('list', (c) => c.list(this.abs(path)), true);
+    return items.filter((i) => !i.name.startsWith(TEMP_PREFIX)) as SftpInfo[] & { name: string }[];
+  }
+
+  async list(folder: string, options: ListOptions): Promise<Page<Entry>> {
+    await this.requireFolder(folder);
+    const items = (await this.listRaw(folder)) as unknown as (SftpInfo & { name: string })[];
+    const page = pageByName(items, options);
+    return { items: page.items.map((i) => toEntry(joinPath(folder, i.name), i)), next: page.next };
+  }
+
+  async stat(path: string): Promise<Entry> {
+    const info = await this.statOrNull(path);
+    if (!info) throw new NotFoundError(`Not found: ${path}`);
+    return toEntry(path, info);
+  }
+
+  async read(path: string, range?: ByteRange): Promise<ReadResult> {
+    const info = await this.statOrNull(path);
+    if (!info || info.isDirectory) throw new NotFoundError(`File not found: ${path}`);
+    const { start, end, length } = resolveRange(range, info.size);
+    const client = await this.with('read', async (c) => c);
+    const stream = this.upstream.call('read', async () =>
+      length === 0 ? client.createReadStream(this.abs(path), {}) : client.createReadStream(this.abs(path), { start, end }),
+    );
+    const readable = (await stream) as Readable;
+    return { stream: readable, size: info.size, contentLength: length, mimeType: toEntry(path, info).mimeType };
+  }
+
+  private async prepareWrite(path: string): Promise<void> {
+    checkPath(path);
+    if (path === '') throw new ConflictError('Cannot write to the root folder.');
+    await this.requireFolder(parentOf(path));
+    if ((await this.statOrNull(path))?.isDirectory) throw new ConflictError(`A folder exists at ${path}.`);
+  }
+
+  private tempFor(path: string): string {
+    return joinPath(parentOf(path), `${TEMP_PREFIX}${randomUUID()}`);
+  }
+
+  private async removeQuietly(path: string): Promise<void> {
+    try {
+      await this.with('remove', (c) => c.delete(this.abs(path), true));
+    } catch {
+      // best effort
+    }
+  }
+
+  async write(path: string, body: Readable): Promise<Entry> {
+    await this.prepareWrite(path);
+    const temp = this.tempFor(path);
+    try {
+      await this.with('write', (c) => pipeline(body, c.createWriteStream(this.abs(temp), {}) as Writable));
+      await this.with('write', (c) => c.posixRename(this.abs(temp), this.abs(path)));
+    } catch (err) {
+      await this.removeQuietly(temp);
+      throw err;
+    }
+    return this.stat(path);
+  }
+
+  async mkdir(path: string): Promise<Entry> {
+    checkPath(path);
+    if (path === '') throw new ConflictError('The root folder already exists.');
+    await this.requireFolder(parentOf(path));
+    if (await this.statOrNull(path)) throw new ConflictError(`An item already exists at ${path}.`);
+    await this.with('mkdir', (c) => c.mkdir(this.abs(path), false));
+    return this.stat(path);
+  }
+
+  async move(from: string, to: string): Promise<Entry> {
+    checkPath(from);
+    checkPath(to);
+    if (from === '' || to === '') throw new InvalidParametersError('Cannot move the root folder.');
+    const info = await this.statOrNull(from);
+    if (!info) throw new NotFoundError(`Not found: ${from}`);
+    if (info.isDirectory && isSameOrBelow(to, from)) throw new InvalidParametersError('Cannot move a folder into itself.');
+    await this.requireFolder(parentOf(to));
+    if (await this.statOrNull(to)) throw new ConflictError(`An item already exists at ${to}.`);
+    await this.with('move', (c) => c.rename(this.abs(from), this.abs(to)));
+    return this.stat(to);
+  }
+
+  async remove(path: string, options: { recursive: boolean }): Promise<void> {
+    checkPath(path);
+    if (path === '') throw new PermissionDeniedError('The root folder cannot be deleted.');
+    const info = await this.statOrNull(path);
+    if (!info) throw new NotFoundError(`Not found: ${path}`);
+    if (!info.isDirectory) {
+      await this.with('remove', (c) => c.delete(this.abs(path)));
+      return;
+    }
+    if (!options.recursive) {
+      const left = await this.with('remove', (c) => c.list(this.abs(path)));
+      if (left.length > 0) throw new FolderNotEmptyError();
+    }
+    await this.with('remove', (c) => c.rmdir(this.abs(path), options.recursive));
+  }
+
+  async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
+    await this.requireFolder(folder);
+    const needle = query.toLowerCase();
+    const found: Entry[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const item of (await this.listRaw(dir)) as unknown as (SftpInfo & { name: string })[]) {
+        const path = joinPath(dir, item.name);
+        if (item.name.toLowerCase().includes(needle)) found.push(toEntry(path, item));
+        if (item.type === 'd') await walk(path);
+      }
+    };
+    await walk(folder);
+    return pageBy(found, (e) => e.path, options);
+  }
+
+  /** Parts are written at their offsets into a hidden file, renamed into place by complete(). */
+  async openChunkWriter(path: string, options: { size: number; partSize: number }): Promise<ChunkWriter> {
+    const { size, partSize } = options;
+    if (!Number.isInteger(partSize) || partSize < 1) throw new InvalidParametersError('partSize must be a positive integer');
+    await this.prepareWrite(path);
+    const temp = this.tempFor(path);
+    await this.with('upload', (c) => c.put(Buffer.alloc(0), this.abs(temp)));
+    const written = new Set<number>();
+    return {
+      writePart: async (partNumber, body, partLength) => {
+        const start = (partNumber - 1) * partSize;
+        if (!Number.isInteger(partNumber) || partNumber < 1 || start + partLength > size || (partLength !== partSize && start + partLength !== size)) {
+          throw new InvalidParametersError(`Part ${partNumber} has a wrong number or size.`);
+        }
+        await this.with('upload', (c) => pipeline(body, c.createWriteStream(this.abs(temp), { flags: 'r+', start }) as Writable));
+        written.add(partNumber);
+      },
+      complete: async (totalParts) => {
+        for (let n = 1; n <= totalParts; n++) {
+          if (!written.has(n)) throw new InvalidParametersError(`Part ${n} was never uploaded.`);
+        }
+        await this.prepareWrite(path);
+        await this.with('upload', (c) => c.posixRename(this.abs(temp), this.abs(path)));
+        return this.stat(path);
+      },
+      abort: () => this.removeQuietly(temp),
+    };
+  }
+
+  async close(): Promise<void> {
+    const connecting = this.connecting;
+    this.connecting = undefined;
+    if (!connecting) return;
+    try {
+      await (await connecting).end();
+    } catch {
+      // already closed
+    }
+  }
+}

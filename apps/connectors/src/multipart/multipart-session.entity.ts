@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** A chunked upload in progress (POST .../storage/multipart). */
+@Entity({ name: 'multipart_sessions' })
+export class MultipartSessionEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'app_id', type: 'varchar', length: 64 })
+  appId: string;
+
+  @Column({ name: 'account_id', type: 'integer' })
+  accountId: number;
+
+  @Column({ name: 'parent_id', type: 'text' })
+  parentId: string;
+
+  /** Final path below the account root (the free name chosen at creation when overwrite=false). */
+  @Column({ type: 'text' })
+  path: string;
+
+  @Column({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  size: number;
+
+  @Column({ name: 'part_size', type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  partSize: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt: Date;
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  CONFIG,
+  InvalidParametersError,
+  joinPath,
+  NotFoundError,
+  UnsupportedError,
+  type MessageMeta,
+  type MultipartSession,
+  type PublicStorageObject,
+} from '@app/common';
+import { has, type ChunkWriter, type Connector, type Features } from '../connectors/connector';
+import type { ConnectorsConfig } from '../connectors.config';
+import { AccountConnectors } from '../storage/account-connectors';
+import { freeName, parentFolder, statOrNull } from '../storage/object-paths';
+import { toStorageObject } from '../storage/storage.mapper';
+import { FileEvents } from '../storage/upload-events';
+import { MultipartSessionEntity } from './multipart-session.entity';
+import { MultipartSessionRepository, type AccountScope } from './multipart-session.repository';
+
+const SESSION_TTL_MS = 24 * 3600_000;
+
+/** Part size for a file: the configured default, raised so the parts fit the service's limits. */
+export function choosePartSize(size: number, preferred: number, features: Features): number {
+  const min = features.minPartSize ?? 1;
+  const max = features.maxPartSize ?? Number.MAX_SAFE_INTEGER;
+  const maxParts = features.maxParts ?? 10_000;
+  let partSize = Math.max(preferred, min, Math.ceil(size / maxParts));
+  partSize = Math.min(partSize, max);
+  if (Math.ceil(size / partSize) > maxParts) throw new InvalidParametersError(`The file is too large for this service (${size} bytes).`);
+  return partSize;
+}
+
+/**
+ * Kloudless multipart sessions over a connector's ChunkWriter. The session
+ * row lives in the connectors schema; the open writer lives in this process
+ * (a restart loses the parts sent so far: the client starts a new session).
+ */
+@Injectable()
+export class MultipartService implements OnApplicationShutdown {
+  private readonly writers = new Map<string, { writer: ChunkWriter; connector: Connector }>();
+  private readonly preferredPartSize: number;
+
+  constructor(
+    private readonly sessions: MultipartSessionRepository,
+    private readonly accounts: AccountConnectors,
+    private readonly events: FileEvents,
+    @Inject(CONFIG) config: ConnectorsConfig,
+  ) {
+    this.preferredPartSize = config.MULTIPART_PART_SIZE;
+  }
+
+  async create(meta: MessageMeta, input: { parentId: string; name: string; size: number; overwrite: boolean }): Promise<MultipartSession> {
+    const scope = scopeOf(meta);
+    const connector = await this.accounts.get(meta, scope.accountId);
+    if (!has(connector, 'openChunkWriter')) throw new UnsupportedError('This service does not support multipart uploads.');
+    const folder = await parentFolder(connector, input.parentId);
+    const existing = await statOrNull(connector, joinPath(folder, input.name));
+    const name = existing && (!input.overwrite || existing.kind === 'folder') ? await freeName(connector, folder, input.name) : input.name;
+    const path = joinPath(folder, name);
+    const partSize = choosePartSize(input.size, this.preferredPartSize, connector.features);
+    const writer = await connector.openChunkWriter(path, { size: input.size, partSize });
+    const id = randomUUID();
+    const row = await this.sessions.insert(scope, {
+      id, parentId: input.parentId, path, size: input.size, partSize, expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+    });
+    this.writers.set(id, { writer, connector });
+    return toSession(row);
+  }
+
+  async get(meta: MessageMeta, sessionId: string): Promise<MultipartSession> {
+    return toSession(await this.require(scopeOf(meta), sessionId));
+  }
+
+  async writePart(meta: MessageMeta, sessionId: string, partNumber: number, body: Readable, length: number): Promise<void> {
+    const session = await this.require(scopeOf(meta), sessionId);
+    const parts = partCount(session);
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > parts) {
+      throw new InvalidParametersError(`part_number must be between 1 and ${parts}.`);
+    }
+    await this.writerOf(session).writePart(partNumber, body, length);
+  }
+
+  async complete(meta: MessageMeta, sessionId: string, rawData: boolean): Promise<PublicStorageObject> {
+    const scope = scopeOf(meta);
+    const session = await this.require(scope, sessionId);
+    const entry = await this.writerOf(session).complete(partCount(session));
+    this.writers.delete(sessionId);
+    await this.sessions.delete(scope, sessionId);
+    const file = toStorageObject(entry, scope.accountId, { rawData });
+    await this.events.uploaded(meta, file);
+    return file;
+  }
+
+  async abort(meta: MessageMeta, sessionId: string): Promise<{ aborted: true }> {
+    const scope = scopeOf(meta);
+    await this.require(scope, sessionId);
+    const open = this.writers.get(sessionId);
+    this.writers.delete(sessionId);
+    await open?.writer.abort().catch(() => undefined);
+    await this.sessions.delete(scope, sessionId);
+    return { aborted: true };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.writers.values()].map((w) => w.writer.abort()));
+  }
+
+  private async require(scope: AccountScope, sessionId: string): Promise<MultipartSessionEntity> {
+    const session = await this.sessions.findLive(scope, sessionId);
+    if (!session) throw new NotFoundError(`Upload session ${sessionId} was not found or has expired.`);
+    return session;
+  }
+
+  private writerOf(session: MultipartSessionEntity): ChunkWriter {
+    const open = this.writers.get(session.id);
+    if (!open) throw new NotFoundError(`Upload session ${session.id} lost its parts (the service restarted); start a new session.`);
+    return open.writer;
+  }
+}
+
+function scopeOf(meta: MessageMeta): AccountScope {
+  if (!meta.accountId) throw new NotFoundError('No account was given.');
+  return { appId: meta.appId, accountId: meta.accountId };
+}
+
+function partCount(session: MultipartSessionEntity): number {
+  return Math.max(1, Math.ceil(session.size / session.partSize));
+}
+
+function toSession(row: MultipartSessionEntity): MultipartSession {
+  const slash = row.path.lastIndexOf('/');
+  return {
+    id: row.id,
+    account: row.accountId,
+    parent_id: row.parentId,
+    name: row.path.slice(slash + 1),
+    size: row.size,
+    part_size: row.partSize,
+    parallel_uploads: true,
+    api: 'storage',
+    type: 'multipart_session',
+  };
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppError, FileGet, InvalidParametersError, ObjectCopy, ObjectDelete, ObjectUpdate, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import { z } from 'zod';
+import { AccountId, Meta, RawData } from '../access/caller.decorator';
+import { queryFlag } from '../http/query-flags';
+import { ZodPipe } from '../http/zod.pipe';
+import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
+import { StreamProxy } from './stream-proxy.service';
+
+const metadataHeader = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
+const uploadQuery = z.object({ overwrite: queryFlag(false) });
+
+@Controller('v1/accounts/:accountId/storage/files')
+export class FilesController {
+  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient, private readonly streams: StreamProxy) {}
+
+  /**
+   * Upload: the raw body is the file, whatever its Content-Type (SDKs send
+   * octet-stream, none, or form-urlencoded), and X-Kloudless-Metadata names it.
+   */
+  @Post()
+  async upload(@Meta() meta: MessageMeta, @AccountId() accountId: number, @RawData() rawData: boolean, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const header = req.header('x-kloudless-metadata');
+    if (header === undefined) {
+      if (req.body && typeof req.body === 'object' && 'url' in req.body) {
+        throw new AppError('not_implemented', 'Upload from a URL runs as a transfer task, which is not available yet.');
+      }
+      throw new InvalidParametersError('An upload needs the X-Kloudless-Metadata header: {"name": ..., "parent_id": ...}.');
+    }
+    const metadata = parseMetadata(header);
+    const query = new ZodPipe(uploadQuery).transform(req.query);
+    await this.streams.forward(req, res, { ...meta, accountId }, 'POST', 'files', {
+      name: metadata.name, parent_id: metadata.parent_id, overwrite: String(query.overwrite), raw: String(rawData),
+    });
+  }
+
+  @Get(':fileId')
+  get(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') fileId: string, @RawData() rawData: boolean) {
+    return this.rpc.call(FileGet, { ...meta, accountId }, { fileId, rawData });
+  }
+
+  /** Download, streamed; `Range` → 206. */
+  @Get(':fileId/contents')
+  async contents(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') fileId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.streams.forward(req, res, { ...meta, accountId }, 'GET', `files/${encodeURIComponent(fileId)}/contents`);
+  }
+
+  /** Replace the contents. */
+  @Put(':fileId')
+  async replace(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') fileId: string, @RawData() rawData: boolean, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.streams.forward(req, res, { ...meta, accountId }, 'PUT', `files/${encodeURIComponent(fileId)}`, { raw: String(rawData) });
+  }
+
+  @Patch(':fileId')
+  update(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') id: string, @RawData() rawData: boolean, @Body(new ZodPipe(moveBody)) body: MoveBody) {
+    sameAccountOnly(body.account, accountId);
+    return this.rpc.call(ObjectUpdate, { ...meta, accountId }, { kind: 'file', id, name: body.name, parentId: body.parent_id, rawData });
+  }
+
+  @Post(':fileId/copy')
+  @HttpCode(201)
+  copy(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') id: string, @RawData() rawData: boolean, @Body(new ZodPipe(copyBody)) body: CopyBody) {
+    sameAccountOnly(body.account, accountId);
+    return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'file', id, parentId: body.parent_id, name: body.name, rawData });
+  }
+
+  @Delete(':fileId')
+  @HttpCode(204)
+  async delete(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') id: string): Promise<void> {
+    await this.rpc.call(ObjectDelete, { ...meta, accountId }, { kind: 'file', id, recursive: false });
+  }
+}
+
+function parseMetadata(header: string) {
+  let value: unknown;
+  try {
+    value = JSON.parse(header);
+  } catch {
+    throw new InvalidParametersError('X-Kloudless-Metadata must be a JSON object: {"name": ..., "parent_id": ...}.');
+  }
+  return new ZodPipe(metadataHeader).transform(value);
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { AppError } from '@app/common';
+
+/** PATCH body of files and folders: rename and/or move. `account` (node SDK) must be this account. */
+export const moveBody = z
+  .object({ name: z.string().min(1).max(1024).optional(), parent_id: z.string().min(1).optional(), account: z.union([z.string(), z.number()]).optional() })
+  .refine((b) => b.name !== undefined || b.parent_id !== undefined, 'give "name" and/or "parent_id"');
+export type MoveBody = z.infer<typeof moveBody>;
+
+export const copyBody = z.object({
+  parent_id: z.string().min(1, 'parent_id is required'),
+  name: z.string().min(1).max(1024).optional(),
+  account: z.union([z.string(), z.number()]).optional(),
+});
+export type CopyBody = z.infer<typeof copyBody>;
+
+/** Copies and moves to another account are background transfers, not part of this call. */
+export function sameAccountOnly(account: string | number | undefined, accountId: number): void {
+  if (account === undefined || String(account) === String(accountId)) return;
+  throw new AppError('not_implemented', 'Copying or moving to another account (or an upload location) runs as a transfer task, which is not available yet.');
+}

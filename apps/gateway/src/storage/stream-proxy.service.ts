@@ -1,0 +1,59 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CONFIG, ServiceUnavailableError, type MessageMeta } from '@app/common';
+import type { GatewayConfig } from '../gateway.config';
+import { sendError } from '../http/send-error';
+
+/** Headers of the connectors' answer a client may see. */
+const PASSED_BACK = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'retry-after', 'last-modified', 'etag'];
+/** Headers of the client's request the connectors need. */
+const PASSED_ON = ['content-type', 'content-length', 'transfer-encoding', 'range'];
+
+/**
+ * Pipes a request body to the connectors' internal stream endpoint and its
+ * answer back, with back-pressure both ways: a 2 GiB upload costs the gateway
+ * a few socket buffers, not 2 GiB.
+ */
+@Injectable()
+export class StreamProxy {
+  private readonly base: URL;
+
+  constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {
+    this.base = new URL(config.CONNECTORS_STREAM_URL);
+  }
+
+  async forward(req: Request, res: Response, meta: MessageMeta & { accountId: number }, method: string, path: string, query: Record<string, string> = {}): Promise<void> {
+    const url = new URL(`/internal/v1/accounts/${meta.accountId}/${path}`, this.base);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { 'x-internal-token': this.config.INTERNAL_TOKEN, 'x-app-id': meta.appId, 'x-request-id': meta.requestId };
+    for (const name of PASSED_ON) {
+      const value = req.header(name);
+      if (value !== undefined) headers[name] = value;
+    }
+    const hasBody = method !== 'GET';
+    if (!hasBody) delete headers['content-length'], delete headers['transfer-encoding'];
+
+    const upstream = await new Promise<IncomingMessage>((resolve, reject) => {
+      const out = httpRequest(url, { method, headers }, resolve);
+      out.on('error', reject);
+      if (hasBody) pipeline(req, out).catch(reject);
+      else out.end();
+    }).catch((err) => {
+      throw new ServiceUnavailableError(`The connectors service is not available (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+    });
+
+    res.status(upstream.statusCode ?? 502);
+    for (const name of PASSED_BACK) {
+      const value = upstream.headers[name];
+      if (value !== undefined) res.setHeader(name, value);
+    }
+    try {
+      await pipeline(upstream, res);
+    } catch {
+      // The client or the connectors hung up mid-body; nothing more can be said on this response.
+      if (!res.headersSent) sendError(res, new ServiceUnavailableError('The transfer was interrupted.'), meta.requestId);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** One event to one endpoint. Its attempts are AttemptEntity rows. */
+@Entity({ name: 'deliveries' })
+@Index(['subscriptionId', 'eventId'], { unique: true })
+@Index(['subscriptionId', 'createdAt'])
+export class DeliveryEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'app_id', type: 'varchar', length: 64 })
+  appId: string;
+
+  @Column({ name: 'subscription_id', type: 'uuid' })
+  subscriptionId: string;
+
+  @Column({ name: 'event_id', type: 'varchar', length: 128 })
+  eventId: string;
+
+  @Column({ name: 'event_type', type: 'varchar', length: 128 })
+  eventType: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: DeliveryStatus;
+
+  @Column({ name: 'attempt_count', type: 'integer', default: 0 })
+  attemptCount: number;
+
+  /** The schedule's length at creation; a manual retry allows one more. */
+  @Column({ name: 'max_attempts', type: 'integer' })
+  maxAttempts: number;
+
+  @Column({ name: 'first_attempt_at', type: 'timestamptz', nullable: true })
+  firstAttemptAt: Date | null;
+
+  /** When the next attempt is due; null unless pending. */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt: Date | null;
+
+  /** Why it ended without an attempt's answer deciding it (e.g. the endpoint was disabled). */
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
