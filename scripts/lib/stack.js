@@ -22,7 +22,10 @@ function startBroker({ partitions = Number(process.env.KAFKA_DEV_PARTITIONS || 1
   const child = spawn(bin, ['--partitions', String(partitions), ...allTopics()], { stdio: ['ignore', 'pipe', logFile ? fs.openSync(logFile, 'a') : 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error('kafka-dev-broker did not print its address')), 10_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('kafka-dev-broker did not print its address within 60 s'));
+    }, 60_000);
     child.once('exit', (code) => reject(new Error(`kafka-dev-broker exited with ${code}`)));
     child.stdout.on('data', (chunk) => {
       out += chunk;

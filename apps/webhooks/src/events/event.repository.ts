@@ -41,7 +41,7 @@ export class EventRepository {
       if (inserted.length > 0) {
         return tx.query(
           `INSERT INTO deliveries (id, app_id, subscription_id, event_id, event_type, status, max_attempts, next_attempt_at)
-           SELECT gen_random_uuid(), s.app_id, s.id, $2, $3, 'pending', $4, now()
+           SELECT gen_random_uuid(), s.app_id, s.id, $2::text, $3::text, 'pending', $4::integer, now()
            FROM subscriptions s
            WHERE s.app_id = $1 AND s.active AND (s.events @> ARRAY['*'] OR s.events @> ARRAY[$3::text])
            ON CONFLICT (subscription_id, event_id) DO NOTHING

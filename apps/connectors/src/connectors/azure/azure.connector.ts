@@ -11,13 +11,16 @@ import {
   ConflictError,
   FolderNotEmptyError,
   InvalidParametersError,
+  InvalidRangeError,
   NotFoundError,
   PermissionDeniedError,
+  UpstreamError,
 } from '@app/common';
 import type { ByteRange, ChunkWriter, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
 import { checkPageSize, decodeCursor, encodeCursor, pageBy } from '../paging';
 import { baseName, checkPath, isSameOrBelow, parentOf } from '../paths';
 import { resolveRange } from '../range';
+import { SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
 import { parseContentRange } from '../s3/s3.mapper';
 import type { AzureConfig } from './azure.config';
@@ -150,10 +153,29 @@ export class AzureConnector implements Connector {
     const count = range?.end !== undefined ? range.end - range.start + 1 : undefined;
     const out = await this.upstream.call('read', () => this.blob(path).download(offset, count));
     const length = out.contentLength ?? 0;
-    const total = parseContentRange(out.contentRange)?.total ?? length;
-    const stream = out.readableStreamBody as Readable;
-    stream.on('error', () => undefined);
-    return { stream, size: total, contentLength: length, mimeType: fileEntry(path, out).mimeType };
+    const mimeType = fileEntry(path, out).mimeType;
+    const body = out.readableStreamBody as Readable;
+    body.on('error', () => undefined);
+    if (!range) return { stream: body, size: length, contentLength: length, mimeType };
+    const got = parseContentRange(out.contentRange);
+    if (got && range.start >= got.total) {
+      body.destroy();
+      throw new InvalidRangeError(`The range starts at byte ${range.start} but the file has ${got.total} bytes.`);
+    }
+    if (got && got.start === range.start) return { stream: body, size: got.total, contentLength: length, mimeType };
+    // No (or another) range came back, e.g. Azurite for a start past the end: check and cut here.
+    const total = got?.total ?? length;
+    let bounds;
+    try {
+      if (got && got.start !== 0) throw new UpstreamError(undefined, 'The storage service answered a different byte range.');
+      bounds = resolveRange(range, total);
+    } catch (err) {
+      body.destroy();
+      throw err;
+    }
+    const stream = body.pipe(new SliceStream(bounds.start, bounds.length));
+    body.on('error', (err) => stream.destroy(this.upstream.map(err, 'read')));
+    return { stream, size: total, contentLength: bounds.length, mimeType };
   }
 
   private async prepareWrite(path: string): Promise<void> {

@@ -39,9 +39,15 @@ export class SftpConnector implements Connector {
   constructor(private readonly config: SftpConfig) {}
 
   private client(): Promise<SftpClient> {
-    this.connecting ??= (async () => {
-      const client = new SftpClient('connector');
-      const { host, port, username, password, privateKey, passphrase, hostKeySha256 } = this.config;
+    if (this.connecting) return this.connecting;
+    const { host, port, username, password, privateKey, passphrase, hostKeySha256 } = this.config;
+    // Forget this connection when it drops (only if it is still the current one).
+    const reset = () => {
+      if (this.connecting === promise) this.connecting = undefined;
+    };
+    // Own listeners: the library's defaults print to the console.
+    const client = new SftpClient('connector', { error: reset, end: reset, close: reset });
+    const promise = (async () => {
       try {
         await client.connect({
           host,
@@ -56,15 +62,13 @@ export class SftpConnector implements Connector {
             : undefined,
         });
       } catch (err) {
-        this.connecting = undefined;
+        reset();
         throw err;
       }
-      client.on('end', () => (this.connecting = undefined));
-      client.on('close', () => (this.connecting = undefined));
-      client.on('error', () => (this.connecting = undefined));
       return client;
     })();
-    return this.connecting;
+    this.connecting = promise;
+    return promise;
   }
 
   /** Runs `fn` with a connected client; every failure is mapped. */

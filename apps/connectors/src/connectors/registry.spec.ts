@@ -1,0 +1,31 @@
+import { InvalidParametersError } from '@app/common';
+import { connectorTypes, createConnector, isServiceName } from './registry';
+
+describe('connector registry', () => {
+  it('lists every connector once, each with config validation, a factory and traits', () => {
+    expect(Object.keys(connectorTypes).sort()).toEqual(['azure', 'ftp', 'local', 's3', 's3_compatible', 'sftp', 'webdav']);
+    for (const type of Object.values(connectorTypes)) {
+      expect(typeof type.validateConfig).toBe('function');
+      expect(typeof type.create).toBe('function');
+      expect(typeof type.traits.features.bucketBased).toBe('boolean');
+    }
+  });
+
+  it('builds a connector from a raw config, refusing a bad one', () => {
+    expect(createConnector('local', { path: '/tmp' }).features.bucketBased).toBe(false);
+    expect(() => createConnector('s3', { bucket: 'b' })).toThrow(InvalidParametersError);
+  });
+
+  it('knows service names', () => {
+    expect(isServiceName('sftp')).toBe(true);
+    expect(isServiceName('dropbox')).toBe(false);
+    expect(isServiceName('__proto__')).toBe(false);
+  });
+
+  it('keeps has() in line with the instances', () => {
+    const local = createConnector('local', { path: '/tmp' });
+    expect(connectorTypes.local.traits.has('copy')).toBe(typeof local.copy === 'function');
+    expect(connectorTypes.sftp.traits.has('copy')).toBe(false);
+    expect(connectorTypes.azure.traits.has('openChunkWriter')).toBe(true);
+  });
+});

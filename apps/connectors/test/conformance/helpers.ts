@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { AppError } from '@app/common';
+import type { Connector, Entry } from '../../src/connectors/connector';
+
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+export function bodyOf(data: string | Buffer): Readable {
+  const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  // Several small chunks, so connectors see a real stream rather than one buffer.
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < buffer.length; i += 64 * 1024) chunks.push(buffer.subarray(i, i + 64 * 1024));
+  return Readable.from(chunks, { objectMode: false });
+}
+
+export async function writeText(c: Connector, path: string, text: string | Buffer): Promise<Entry> {
+  const buffer = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  return c.write(path, bodyOf(buffer), { size: buffer.length });
+}
+
+export async function readText(c: Connector, path: string): Promise<string> {
+  const { stream } = await c.read(path);
+  return (await readAll(stream)).toString('utf8');
+}
+
+/** Every entry of a folder, following cursors. */
+export async function listAll(c: Connector, folder: string, pageSize = 1000): Promise<Entry[]> {
+  const all: Entry[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = await c.list(folder, { pageSize, cursor });
+    expect(page.items.length).toBeLessThanOrEqual(pageSize);
+    all.push(...page.items);
+    if (!page.next) return all;
+    cursor = page.next;
+  }
+  throw new Error('listing never ended');
+}
+
+export async function names(c: Connector, folder: string): Promise<string[]> {
+  return (await listAll(c, folder)).map((e) => e.name).sort();
+}
+
+export function randomData(size: number): Buffer {
+  return randomBytes(size);
+}
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Resolves to the AppError subclass `promise` rejects with; fails if it resolves or throws anything else. */
+export async function expectError<E extends AppError>(promise: Promise<unknown>, cls: new (...args: never[]) => E): Promise<E> {
+  let result: unknown;
+  try {
+    result = await promise;
+  } catch (err) {
+    if (!(err instanceof cls)) {
+      throw new Error(`expected ${cls.name}, got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
+    }
+    return err;
+  }
+  throw new Error(`expected ${cls.name}, but the call succeeded with ${describe(result)}`);
+}
+
+function describe(value: unknown): string {
+  if (value && typeof value === 'object' && 'stream' in value) {
+    const { stream: _stream, ...rest } = value as Record<string, unknown>;
+    return `a read result ${JSON.stringify(rest)}`;
+  }
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 200);
+  } catch {
+    return String(value);
+  }
+}

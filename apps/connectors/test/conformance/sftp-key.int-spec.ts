@@ -1,0 +1,13 @@
+import { connectorTypes } from '../../src/connectors/registry';
+import { start, type SftpTestServer } from '../servers/sftp';
+import { describeConnector } from './describe-connector';
+
+// The whole suite again over public-key authentication.
+const type = connectorTypes.sftp;
+let server: SftpTestServer | undefined;
+afterAll(() => server?.stop());
+
+describeConnector('sftp (key auth)', async () => {
+  server = await start();
+  return type.create(type.validateConfig(server.keyConfig));
+}, { traits: type.traits });

@@ -1,0 +1,15 @@
+import { connectorTypes } from '../../src/connectors/registry';
+import { start } from '../servers/webdav';
+import { describeConnector } from './describe-connector';
+
+const type = connectorTypes.webdav;
+let server: Awaited<ReturnType<typeof start>> | undefined;
+afterAll(() => server?.stop());
+
+describeConnector('webdav', async () => {
+  server = await start();
+  return type.create(type.validateConfig(server.config));
+}, {
+  traits: type.traits,
+  makeBadConnector: async () => type.create(type.validateConfig(server!.badConfig)),
+});

@@ -1,0 +1,163 @@
+'use strict';
+// `npm run bench:webhooks`: webhook delivery throughput and latency.
+// Starts the whole system (built dist/, dev broker, test database), a local
+// receiver on 127.0.0.1, and for each failure rate (0%, 1%, 10% of answers
+// failing) publishes N `file.uploaded` events straight to Kafka, then prints
+// deliveries per second and p50/p99 time from the event to its successful
+// delivery. A benchmark that prints figures, not a test.
+//
+// Environment: BENCH_EVENTS (10000), BENCH_CONCURRENCY (50: webhook worker
+// concurrency), BENCH_SCHEDULE (retry schedule, default 1s,2s,5s: failed
+// answers are retried on it), BENCH_BASE_PORT (18380).
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const { randomBytes, randomUUID } = require('node:crypto');
+const { mkdtempSync } = require('node:fs');
+const { Kafka, logLevel, Partitioners } = require('kafkajs');
+const { Stack, ROOT } = require('../lib/stack');
+
+const EVENTS = Number(process.env.BENCH_EVENTS || 10_000);
+const CONCURRENCY = process.env.BENCH_CONCURRENCY || '50';
+const SCHEDULE = process.env.BENCH_SCHEDULE || '1s,2s,5s';
+const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 18380);
+const RATES = [0, 0.01, 0.1];
+const STALL_MS = 20_000;
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function json(method, url, headers, body) {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body && JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function main() {
+  // The receiver: answers 500 to a share of requests, records each event's first 2xx.
+  const state = { rate: 0, delivered: new Map(), attempts: 0, failedAnswers: 0, lastProgress: Date.now() };
+  const receiver = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      state.attempts++;
+      if (Math.random() < state.rate) {
+        state.failedAnswers++;
+        res.writeHead(500).end('bench failure');
+        return;
+      }
+      const id = req.headers['webhook-id'];
+      if (!state.delivered.has(id)) {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        state.delivered.set(id, Date.now() - Date.parse(body.data.bench_sent_at));
+        state.lastProgress = Date.now();
+      }
+      res.writeHead(200).end('ok');
+    });
+  });
+  receiver.keepAliveTimeout = 30_000;
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const receiverUrl = `http://127.0.0.1:${receiver.address().port}/bench`;
+
+  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url') };
+  const stack = new Stack({
+    basePort: BASE_PORT,
+    database: process.env.BENCH_DATABASE || 'unified_storage_test',
+    secrets,
+    localRoot: mkdtempSync(path.join(os.tmpdir(), 'bench-local-')),
+    logDir: path.join(ROOT, '.run', 'bench-logs', 'webhooks'),
+    extra: {
+      common: { LOG_LEVEL: 'warn' },
+      webhooks: {
+        WEBHOOK_RETRY_SCHEDULE: SCHEDULE,
+        WEBHOOK_CONCURRENCY: CONCURRENCY,
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'loopback',
+        WEBHOOK_DISABLE_AFTER_FAILURES: '1000000',
+        WEBHOOK_QUEUE_NAME: `webhooks-bench-${randomBytes(4).toString('hex')}`,
+      },
+    },
+  });
+  console.log(`starting the stack (logs in ${stack.logDir})…`);
+  try {
+    await stack.start();
+  } catch (err) {
+    await stack.stop();
+    receiver.close();
+    throw err;
+  }
+  const kafka = new Kafka({ clientId: 'bench-webhooks', brokers: [stack.broker.address], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+
+  const rows = [];
+  try {
+    for (const rate of RATES) {
+      const app = await json('POST', `${stack.gatewayUrl}/v1/admin/apps`, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` }, { name: `bench ${rate}` });
+      const auth = { authorization: `APIKey ${app.api_key}` };
+      await json('POST', `${stack.gatewayUrl}/v1/webhooks`, auth, { url: receiverUrl, events: ['file.uploaded'] });
+      state.rate = rate;
+      state.delivered = new Map();
+      state.attempts = 0;
+      state.failedAnswers = 0;
+
+      const started = Date.now();
+      state.lastProgress = started;
+      for (let sent = 0; sent < EVENTS; sent += 500) {
+        const messages = [];
+        for (let i = sent; i < Math.min(EVENTS, sent + 500); i++) {
+          const account = 1 + (i % 50);
+          const now = new Date().toISOString();
+          const event = {
+            id: randomUUID(),
+            type: 'file.uploaded',
+            occurredAt: now,
+            appId: app.id,
+            accountId: account,
+            data: {
+              account,
+              file: { api: 'storage', type: 'file', id: `f${i}`, name: `file-${i}.bin`, path: `/file-${i}.bin`, size: 1024 },
+              client: 'computer',
+              source: 'api',
+              upload_tags: { bench: String(i) },
+              bench_sent_at: now,
+            },
+          };
+          messages.push({ key: String(account), value: JSON.stringify(event) });
+        }
+        await producer.send({ topic: 'file.uploaded', messages });
+      }
+      const published = Date.now();
+      while (state.delivered.size < EVENTS && Date.now() - state.lastProgress < STALL_MS) await new Promise((r) => setTimeout(r, 100));
+      const finished = state.lastProgress;
+      const latencies = [...state.delivered.values()].sort((a, b) => a - b);
+      const row = {
+        'failing answers': `${rate * 100}%`,
+        delivered: `${state.delivered.size}/${EVENTS}`,
+        'deliveries/s': Math.round(state.delivered.size / ((finished - started) / 1000)),
+        'p50 ms': percentile(latencies, 50),
+        'p99 ms': percentile(latencies, 99),
+        'max ms': latencies[latencies.length - 1],
+        'HTTP attempts': state.attempts,
+        'publish s': ((published - started) / 1000).toFixed(1),
+      };
+      rows.push(row);
+      console.log(row);
+    }
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await stack.stop();
+    receiver.closeAllConnections();
+    receiver.close();
+  }
+  console.log(`\nwebhooks: ${EVENTS} file.uploaded events per run, one endpoint, worker concurrency ${CONCURRENCY}, retry schedule 0,${SCHEDULE}`);
+  console.log('latency = from the event\'s publication to its first 2xx answer (failed answers are retried on the schedule)');
+  console.table(rows);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
