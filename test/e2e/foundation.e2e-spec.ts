@@ -183,6 +183,24 @@ describe('foundation: gateway → Kafka → services', () => {
     });
   });
 
+  describe('rate limit', () => {
+    it('answers 429 too_many_requests with Retry-After past 10 requests/s on one account, then serves again', async () => {
+      const created = await asA(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'busy' } }).expect(201);
+      await new Promise((r) => setTimeout(r, 1100));
+      const statuses = await Promise.all(
+        Array.from({ length: 25 }, () => asA(api().get(`/v1/accounts/${created.body.id}/storage/folders/root/contents`)).then((r) => r)),
+      );
+      const limited = statuses.filter((r) => r.status === 429);
+      expect(limited.length).toBeGreaterThan(0);
+      expect(statuses.filter((r) => r.status === 200).length).toBeLessThanOrEqual(20);
+      expect(limited[0].body).toMatchObject({ error_code: 'too_many_requests', status_code: 429 });
+      expect(Number(limited[0].headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // The budget refills the next second.
+      await new Promise((r) => setTimeout(r, 2100));
+      await asA(api().get(`/v1/accounts/${created.body.id}/storage/folders/root/contents`)).expect(200);
+    });
+  });
+
   describe('health', () => {
     it('is 200 when every service is up', async () => {
       const res = await api().get('/health').expect(200);

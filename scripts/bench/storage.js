@@ -1,0 +1,164 @@
+'use strict';
+// npm run bench:storage — uploads and downloads one large file (2 GiB by
+// default, BENCH_SIZE_MB to change) through the gateway to a `local` account
+// and to an `s3_compatible` account (s3rver on loopback), then does the same
+// copies with rclone against the same targets. Prints MB/s for each and the
+// peak RSS (VmHWM) of the gateway and connectors processes. A benchmark: it
+// prints figures and asserts nothing.
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { pipeline } = require('node:stream/promises');
+const { Stack, RUN, ROOT } = require('../lib/stack');
+
+const SIZE = Number(process.env.BENCH_SIZE_MB || 2048) * 1024 * 1024;
+const MB = 1024 * 1024;
+
+function ensureRclone() {
+  if (spawnSync('rclone', ['version'], { stdio: 'ignore' }).status === 0) return;
+  console.log('installing rclone (Debian package)…');
+  execFileSync('bash', ['-c', 'apt-get install -y -qq rclone >/dev/null || (apt-get update -qq && apt-get install -y -qq rclone >/dev/null)'], { stdio: 'inherit' });
+}
+
+/** A file of random bytes, made once and reused by later runs. */
+async function sourceFile() {
+  const file = path.join(os.tmpdir(), `bench-storage-${SIZE}.bin`);
+  if (fs.existsSync(file) && fs.statSync(file).size === SIZE) return file;
+  const out = fs.createWriteStream(file);
+  const block = randomBytes(MB);
+  for (let written = 0; written < SIZE; written += MB) {
+    // Vary each block a little so nothing can deduplicate it.
+    block.writeUInt32LE(written / MB, 0);
+    if (!out.write(Buffer.from(block))) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+  return file;
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startS3rver() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-s3-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [
+    '--openssl-legacy-provider', '-r', path.join(ROOT, 'apps/connectors/test/servers/s3rver-patch.cjs'),
+    require.resolve('s3rver/bin/s3rver.js'), '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--silent', '--no-vhost-buckets', '--configure-bucket', 'bench',
+  ], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise((r) => net.connect(port, '127.0.0.1').on('connect', function () { this.end(); r(true); }).on('error', () => r(false)));
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { endpoint: `http://127.0.0.1:${port}`, dir, stop: () => { child.kill(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+function timed(fn) {
+  const t = process.hrtime.bigint();
+  return fn().then(() => Number(process.hrtime.bigint() - t) / 1e9);
+}
+
+function httpUpload(url, key, file, name) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { Authorization: `APIKey ${key}`, 'X-Kloudless-Metadata': JSON.stringify({ name, parent_id: 'root' }), 'Content-Type': 'application/octet-stream', 'Content-Length': String(SIZE) },
+    }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => (res.statusCode === 201 ? resolve(JSON.parse(body)) : reject(new Error(`upload answered ${res.statusCode}: ${body}`))));
+    });
+    req.on('error', reject);
+    pipeline(fs.createReadStream(file, { highWaterMark: MB }), req).catch(reject);
+  });
+}
+
+function httpDownload(url, key) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { Authorization: `APIKey ${key}` } }, (res) => {
+      let bytes = 0;
+      res.on('data', (c) => (bytes += c.length));
+      res.on('end', () => (res.statusCode === 200 && bytes === SIZE ? resolve() : reject(new Error(`download answered ${res.statusCode} with ${bytes} bytes`))));
+    }).on('error', reject);
+  });
+}
+
+function rclone(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('rclone', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`rclone ${args.join(' ')}: ${err}`))));
+  });
+}
+
+function peakRss(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+async function main() {
+  ensureRclone();
+  console.log(`preparing a ${SIZE / MB} MiB file…`);
+  const file = await sourceFile();
+  const s3 = await startS3rver();
+  const localRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-storage-local-'));
+  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url') };
+  const stack = new Stack({ basePort: 19280, database: 'unified_storage_test', secrets, localRoot, logDir: path.join(RUN, 'bench-logs'), extra: { common: { LOG_LEVEL: 'warn' }, gateway: { RATE_LIMIT_PER_SECOND: '1000' } } });
+  await stack.start();
+  const rows = [];
+  try {
+    const post = (p, auth, body) => fetch(stack.gatewayUrl + p, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+    const app = await post('/v1/admin/apps', `Bearer ${secrets.ADMIN_TOKEN}`, { name: 'bench' });
+    const s3Config = { bucket: 'bench', region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', endpoint: s3.endpoint, forcePathStyle: true };
+    const targets = [
+      ['local', { service: 'local', config: { path: 'bench' } }],
+      ['s3', { service: 's3_compatible', config: s3Config }],
+    ];
+    for (const [label, body] of targets) {
+      const account = await post('/v1/accounts', `APIKey ${app.api_key}`, body);
+      if (!account.id) throw new Error(`could not connect ${label}: ${JSON.stringify(account)}`);
+      let uploaded;
+      const up = await timed(async () => { uploaded = await httpUpload(`${stack.gatewayUrl}/v1/accounts/${account.id}/storage/files`, app.api_key, file, `gateway-${label}.bin`); });
+      const down = await timed(() => httpDownload(`${stack.gatewayUrl}/v1/accounts/${account.id}/storage/files/${uploaded.id}/contents`, app.api_key));
+      rows.push([`gateway → ${label}`, SIZE / MB / up, SIZE / MB / down]);
+    }
+
+    const rcloneEnv = {
+      RCLONE_CONFIG_BENCHS3_TYPE: 's3', RCLONE_CONFIG_BENCHS3_PROVIDER: 'Other', RCLONE_CONFIG_BENCHS3_ENDPOINT: s3.endpoint,
+      RCLONE_CONFIG_BENCHS3_ACCESS_KEY_ID: 'S3RVER', RCLONE_CONFIG_BENCHS3_SECRET_ACCESS_KEY: 'S3RVER', RCLONE_CONFIG_BENCHS3_FORCE_PATH_STYLE: 'true',
+    };
+    const localDest = path.join(localRoot, 'rclone');
+    fs.mkdirSync(localDest, { recursive: true });
+    const rUpLocal = await timed(() => rclone(['copyto', file, path.join(localDest, 'rclone-local.bin')], rcloneEnv));
+    const rDownLocal = await timed(() => rclone(['cat', path.join(localDest, 'rclone-local.bin')], rcloneEnv));
+    rows.push(['rclone → local', SIZE / MB / rUpLocal, SIZE / MB / rDownLocal]);
+    const rUpS3 = await timed(() => rclone(['copyto', file, 'benchs3:bench/rclone-s3.bin'], rcloneEnv));
+    const rDownS3 = await timed(() => rclone(['cat', 'benchs3:bench/rclone-s3.bin'], rcloneEnv));
+    rows.push(['rclone → s3', SIZE / MB / rUpS3, SIZE / MB / rDownS3]);
+
+    console.log(`\n${SIZE / MB} MiB file, everything on loopback (s3: s3rver ${require('s3rver/package.json').version}, rclone ${spawnSync('rclone', ['version']).stdout.toString().split('\n')[0].split(' ')[1]})`);
+    console.log('path                upload MB/s   download MB/s');
+    for (const [label, upRate, downRate] of rows) console.log(`${label.padEnd(18)}  ${upRate.toFixed(1).padStart(11)}   ${downRate.toFixed(1).padStart(13)}`);
+    console.log(`peak RSS: gateway ${peakRss(stack.children.gateway.pid).toFixed(0)} MB, connectors ${peakRss(stack.children.connectors.pid).toFixed(0)} MB`);
+  } finally {
+    await stack.stop();
+    s3.stop();
+    fs.rmSync(localRoot, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
