@@ -95,11 +95,31 @@ function httpDownload(url, key) {
 
 function rclone(args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn('rclone', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    // rclone 1.60 refuses a custom CA bundle with its own HTTP transport; the target is plain HTTP on loopback anyway.
+    const { AWS_CA_BUNDLE, ...base } = process.env;
+    const child = spawn('rclone', args, { env: { ...base, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (c) => (err += c));
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`rclone ${args.join(' ')}: ${err}`))));
   });
+}
+
+function rss(pid) {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+}
+
+/** Runs `fn` while sampling the RSS of `pids` every 250 ms; returns the largest sample of each. */
+async function sampled(pids, fn) {
+  const max = Object.fromEntries(Object.keys(pids).map((k) => [k, 0]));
+  const timer = setInterval(() => {
+    for (const [name, pid] of Object.entries(pids)) max[name] = Math.max(max[name], rss(pid));
+  }, 250);
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  return max;
 }
 
 function peakRss(pid) {
@@ -116,7 +136,10 @@ async function main() {
   const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url') };
   const stack = new Stack({ basePort: 19280, database: 'unified_storage_test', secrets, localRoot, logDir: path.join(RUN, 'bench-logs'), extra: { common: { LOG_LEVEL: 'warn' }, gateway: { RATE_LIMIT_PER_SECOND: '1000' } } });
   await stack.start();
+  await new Promise((r) => setTimeout(r, 2000));
+  const idle = { gateway: peakRss(stack.children.gateway.pid), connectors: peakRss(stack.children.connectors.pid) };
   const rows = [];
+  const rssRows = [];
   try {
     const post = (p, auth, body) => fetch(stack.gatewayUrl + p, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
     const app = await post('/v1/admin/apps', `Bearer ${secrets.ADMIN_TOKEN}`, { name: 'bench' });
@@ -128,10 +151,16 @@ async function main() {
     for (const [label, body] of targets) {
       const account = await post('/v1/accounts', `APIKey ${app.api_key}`, body);
       if (!account.id) throw new Error(`could not connect ${label}: ${JSON.stringify(account)}`);
-      let uploaded;
-      const up = await timed(async () => { uploaded = await httpUpload(`${stack.gatewayUrl}/v1/accounts/${account.id}/storage/files`, app.api_key, file, `gateway-${label}.bin`); });
-      const down = await timed(() => httpDownload(`${stack.gatewayUrl}/v1/accounts/${account.id}/storage/files/${uploaded.id}/contents`, app.api_key));
+      let uploaded, up, down;
+      const pids = { gateway: stack.children.gateway.pid, connectors: stack.children.connectors.pid };
+      const upRss = await sampled(pids, async () => {
+        up = await timed(async () => { uploaded = await httpUpload(`${stack.gatewayUrl}/v1/accounts/${account.id}/storage/files`, app.api_key, file, `gateway-${label}.bin`); });
+      });
+      const downRss = await sampled(pids, async () => {
+        down = await timed(() => httpDownload(`${stack.gatewayUrl}/v1/accounts/${account.id}/storage/files/${uploaded.id}/contents`, app.api_key));
+      });
       rows.push([`gateway → ${label}`, SIZE / MB / up, SIZE / MB / down]);
+      rssRows.push([label, upRss, downRss]);
     }
 
     const rcloneEnv = {
@@ -150,7 +179,10 @@ async function main() {
     console.log(`\n${SIZE / MB} MiB file, everything on loopback (s3: s3rver ${require('s3rver/package.json').version}, rclone ${spawnSync('rclone', ['version']).stdout.toString().split('\n')[0].split(' ')[1]})`);
     console.log('path                upload MB/s   download MB/s');
     for (const [label, upRate, downRate] of rows) console.log(`${label.padEnd(18)}  ${upRate.toFixed(1).padStart(11)}   ${downRate.toFixed(1).padStart(13)}`);
-    console.log(`peak RSS: gateway ${peakRss(stack.children.gateway.pid).toFixed(0)} MB, connectors ${peakRss(stack.children.connectors.pid).toFixed(0)} MB`);
+    for (const [label, u, d] of rssRows) {
+      console.log(`RSS during ${label} upload: gateway ${u.gateway.toFixed(0)} MB, connectors ${u.connectors.toFixed(0)} MB; download: gateway ${d.gateway.toFixed(0)} MB, connectors ${d.connectors.toFixed(0)} MB`);
+    }
+    console.log(`peak RSS (MB, after start → after all transfers): gateway ${idle.gateway.toFixed(0)} → ${peakRss(stack.children.gateway.pid).toFixed(0)}, connectors ${idle.connectors.toFixed(0)} → ${peakRss(stack.children.connectors.pid).toFixed(0)}`);
   } finally {
     await stack.stop();
     s3.stop();

@@ -58,7 +58,7 @@ function serviceEnvs({ broker, basePort, database, secrets, localRoot, extra = {
     auth: { ...common, DATABASE_URL: db('auth'), HEALTH_PORT: String(p.auth), ENCRYPTION_KEY: secrets.ENCRYPTION_KEY, ...extra.auth },
     connectors: { ...common, DATABASE_URL: db('connectors'), HEALTH_PORT: String(p.connectors), LOCAL_STORAGE_ROOT: localRoot, INTERNAL_TOKEN: secrets.INTERNAL_TOKEN, ...extra.connectors },
     transfer: { ...common, DATABASE_URL: db('transfer'), HEALTH_PORT: String(p.transfer), ...extra.transfer },
-    webhooks: { ...common, DATABASE_URL: db('webhooks'), HEALTH_PORT: String(p.webhooks), ...extra.webhooks },
+    webhooks: { ...common, DATABASE_URL: db('webhooks'), HEALTH_PORT: String(p.webhooks), ENCRYPTION_KEY: secrets.ENCRYPTION_KEY, ...extra.webhooks },
     gateway: {
       ...common,
       DATABASE_URL: db('gateway'),

@@ -92,6 +92,12 @@ describe('storage API through the gateway (local disk)', () => {
       expect(plain.body.raw).toBeUndefined();
     });
 
+    it('refuses a malformed X-Kloudless-Raw-Headers with 400', async () => {
+      const res = await as(api().get(`${base()}/files/${fileId}`)).set('X-Kloudless-Raw-Headers', '{not json').expect(400);
+      expect(res.body.message).toContain('X-Kloudless-Raw-Headers');
+      await as(api().get(`${base()}/files/${fileId}`)).set('X-Kloudless-Raw-Headers', '{"Box-Notifications":"off"}').expect(200);
+    });
+
     it('downloads the bytes, and a Range with 206', async () => {
       const whole = await bytesOf(as(api().get(`${base()}/files/${fileId}/contents`))).expect(200);
       expect(whole.body.toString()).toBe('replaced!');

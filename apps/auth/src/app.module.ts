@@ -1,13 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { CredentialsValidate, databaseOptions, ServiceCoreModule } from '@app/common';
+import { CredentialsValidate, databaseOptions, SecretBox, ServiceCoreModule } from '@app/common';
 import { AccountController } from './accounts/account.controller';
 import { AccountEntity } from './accounts/account.entity';
 import { AccountRepository } from './accounts/account.repository';
 import { AccountService } from './accounts/account.service';
 import type { AuthConfig } from './auth.config';
-import { SecretBox } from './crypto/secret-box';
+
 import { authMigrations } from './migrations';
 
 @Module({})

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { databaseOptions, ServiceCoreModule } from '@app/common';
+import { databaseOptions, SecretBox, ServiceCoreModule } from '@app/common';
 import { AttemptEntity } from './deliveries/attempt.entity';
 import { DeliveryController } from './deliveries/delivery.controller';
 import { DeliveryEntity } from './deliveries/delivery.entity';
@@ -16,7 +16,7 @@ import { EventRepository } from './events/event.repository';
 import { EventService } from './events/event.service';
 import { webhooksMigrations } from './migrations';
 import { SubscriptionController } from './subscriptions/subscription.controller';
-import { SubscriptionEntity } from './subscriptions/subscription.entity';
+import { signingSecretSealing, SubscriptionEntity } from './subscriptions/subscription.entity';
 import { SubscriptionRepository } from './subscriptions/subscription.repository';
 import { SubscriptionService } from './subscriptions/subscription.service';
 import type { WebhooksConfig } from './webhooks.config';
@@ -27,6 +27,7 @@ const entities = [SubscriptionEntity, EventEntity, DeliveryEntity, AttemptEntity
 @Module({})
 export class WebhooksModule {
   static forRoot(config: WebhooksConfig, logger: Logger): DynamicModule {
+    signingSecretSealing.use(new SecretBox(config.ENCRYPTION_KEY));
     return {
       module: WebhooksModule,
       imports: [

@@ -6,7 +6,12 @@ import { webhooksConfigShape } from './webhooks.config';
 async function main() {
   const config = loadConfig('webhooks', webhooksConfigShape);
   const logger = createLogger('webhooks', config.LOG_LEVEL);
-  await bootstrapService({ service: 'webhooks', module: WebhooksModule.forRoot(config, logger), settings: config, logger, port: config.HEALTH_PORT, host: config.HEALTH_HOST });
+  // Events must never be skipped: a partition the group has not committed on yet is read from its start
+  // (stored events are de-duplicated by id, and endpoints only get events newer than themselves).
+  await bootstrapService({
+    service: 'webhooks', module: WebhooksModule.forRoot(config, logger), settings: config, logger,
+    port: config.HEALTH_PORT, host: config.HEALTH_HOST, fromBeginning: true,
+  });
 }
 
 main().catch((err) => {

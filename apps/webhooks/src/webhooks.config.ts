@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseEnv, envPieces, healthEnv, kafkaEnv, logEnv, redisEnv, type ConfigOf } from '@app/common';
+import { databaseEnv, encryptionEnv, envPieces, healthEnv, kafkaEnv, logEnv, redisEnv, type ConfigOf } from '@app/common';
 import { parseDuration, parseSchedule } from './deliveries/schedule';
 import { NETWORK_CLASSES, type NetworkClass } from './delivery-http/url-safety';
 
@@ -20,6 +20,7 @@ export const webhooksConfigShape = {
   ...logEnv,
   ...kafkaEnv,
   ...databaseEnv,
+  ...encryptionEnv,
   ...redisEnv,
   ...healthEnv,
   HEALTH_PORT: envPieces.port(8084),

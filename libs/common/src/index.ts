@@ -8,3 +8,4 @@ export * from './rpc';
 export * from './health';
 export * from './database';
 export * from './nest';
+export * from './crypto';

@@ -37,7 +37,7 @@ export async function startTestStack(basePort: number, extra: Record<string, Rec
     secrets,
     localRoot,
     logDir,
-    extra: { common: { LOG_LEVEL: 'warn', ...extra.common }, ...extra },
+    extra: { common: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...extra.common }, ...extra },
   });
   try {
     await stack.start();

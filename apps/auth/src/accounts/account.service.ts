@@ -16,8 +16,8 @@ import {
   type ObjectList,
   type PublicAccount,
   type ServiceName,
+  SecretBox,
 } from '@app/common';
-import { SecretBox } from '../crypto/secret-box';
 import { AccountRepository } from './account.repository';
 import { toPublicAccount } from './account.mapper';
 

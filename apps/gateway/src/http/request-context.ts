@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { requestContext } from '@app/common';
+import { InvalidParametersError, requestContext } from '@app/common';
+import { sendError } from './send-error';
 
 export interface Caller {
   appId: string;
@@ -29,6 +30,25 @@ export function trailingSlashMiddleware(req: Request, _res: Response, next: Next
   const path = q < 0 ? req.url : req.url.slice(0, q);
   if (path.length > 1 && path.endsWith('/')) req.url = path.replace(/\/+$/, '') + (q < 0 ? '' : req.url.slice(q));
   next();
+}
+
+/**
+ * X-Kloudless-Raw-Headers must be a JSON object of header names to values. None of
+ * the connectors built so far forwards raw headers upstream (their `features.rawPassthrough`
+ * is false), but a malformed value is still refused rather than silently ignored.
+ */
+export function rawHeadersMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const value = req.header('x-kloudless-raw-headers');
+  if (value === undefined) return next();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = null;
+  }
+  const ok = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string');
+  if (ok) return next();
+  sendError(res, new InvalidParametersError('X-Kloudless-Raw-Headers must be a JSON object of header names to string values.'), req.requestId);
 }
 
 /** kloudless-js parses a reply as JSON only if Content-Type is exactly `application/json` (no charset). */

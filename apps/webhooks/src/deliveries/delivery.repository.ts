@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { In, type DataSource, type Repository } from 'typeorm';
+import { signingSecretSealing } from '../subscriptions/subscription.entity';
 import { isUuid, type AppScope } from '../subscriptions/subscription.repository';
 import { AttemptEntity } from './attempt.entity';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity';
@@ -95,8 +96,9 @@ export class DeliveryRepository {
         id: row.sub_id,
         url: row.url,
         active: row.active,
-        secret: row.secret,
-        previousSecret: row.previous_secret,
+        // A raw query bypasses the entity's transformer: open the sealed secrets here.
+        secret: signingSecretSealing.from(row.secret)!,
+        previousSecret: signingSecretSealing.from(row.previous_secret) ?? null,
         previousSecretExpiresAt: row.previous_secret_expires_at ? new Date(row.previous_secret_expires_at) : null,
       },
     };

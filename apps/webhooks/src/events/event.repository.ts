@@ -44,9 +44,12 @@ export class EventRepository {
            SELECT gen_random_uuid(), s.app_id, s.id, $2::text, $3::text, 'pending', $4::integer, now()
            FROM subscriptions s
            WHERE s.app_id = $1 AND s.active AND (s.events @> ARRAY['*'] OR s.events @> ARRAY[$3::text])
+             -- An endpoint hears of what happened after it was created, not before (matters when a
+             -- new consumer group starts from the beginning of the topic).
+             AND s.created_at <= $5::timestamptz
            ON CONFLICT (subscription_id, event_id) DO NOTHING
            RETURNING id, app_id AS "appId"`,
-          [event.appId, event.id, event.type, maxAttempts],
+          [event.appId, event.id, event.type, maxAttempts, event.occurredAt],
         );
       }
       // Seen before (Kafka redelivered it): its deliveries exist; hand back those not yet attempted.

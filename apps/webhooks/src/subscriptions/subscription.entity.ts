@@ -1,4 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { SealedColumn } from '@app/common';
+
+/** Seals signing secrets at rest; WebhooksModule gives it the key at start. */
+export const signingSecretSealing = new SealedColumn();
 
 /** A webhook endpoint of one app. */
 @Entity({ name: 'subscriptions' })
@@ -30,11 +34,11 @@ export class SubscriptionEntity {
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
 
-  /** `whsec_…`; never logged. */
-  @Column({ type: 'text' })
+  /** `whsec_…`; sealed at rest with ENCRYPTION_KEY, never logged. */
+  @Column({ type: 'text', transformer: signingSecretSealing })
   secret: string;
 
-  @Column({ name: 'previous_secret', type: 'text', nullable: true })
+  @Column({ name: 'previous_secret', type: 'text', nullable: true, transformer: signingSecretSealing })
   previousSecret: string | null;
 
   @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })

@@ -32,6 +32,13 @@ export const redisEnv = {
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
 };
 
+export const encryptionEnv = {
+  /** 32 random bytes, base64: seals stored credentials, tokens and signing secrets (AES-256-GCM). */
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
+};
+
 export const healthEnv = {
   HEALTH_HOST: z.string().default('127.0.0.1'),
 };

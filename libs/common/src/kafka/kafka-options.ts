@@ -19,7 +19,7 @@ function kafkaLogCreator(logger: Logger): logCreator {
 }
 
 /** Options shared by servers and clients; nothing here knows which broker implementation answers. */
-export function kafkaOptions(settings: KafkaSettings, name: string, logger: Logger): KafkaOptions['options'] {
+export function kafkaOptions(settings: KafkaSettings, name: string, logger: Logger, opts: { fromBeginning?: boolean } = {}): KafkaOptions['options'] {
   return {
     client: {
       clientId: name,
@@ -36,12 +36,19 @@ export function kafkaOptions(settings: KafkaSettings, name: string, logger: Logg
       retry: { initialRetryTime: 200, retries: 8 },
     },
     run: { partitionsConsumedConcurrently: settings.KAFKA_PARTITIONS_CONCURRENCY },
-    subscribe: { fromBeginning: false },
+    subscribe: { fromBeginning: opts.fromBeginning ?? false },
     producer: { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true },
   };
 }
 
-/** The microservice (server) side of a back service: its own consumer group. */
-export function kafkaServerOptions(settings: KafkaSettings, service: string, logger: Logger): KafkaOptions {
-  return { transport: Transport.KAFKA, options: kafkaOptions(settings, service, logger) };
+/**
+ * The microservice (server) side of a back service: its own consumer group.
+ * `fromBeginning`: where the group starts on a partition it has never
+ * committed on. `false` (latest) suits request topics, whose callers have long
+ * given up on anything older; an event consumer that must lose nothing starts
+ * at the earliest offset, or it would skip what was published before its first
+ * commit on that partition.
+ */
+export function kafkaServerOptions(settings: KafkaSettings, service: string, logger: Logger, opts: { fromBeginning?: boolean } = {}): KafkaOptions {
+  return { transport: Transport.KAFKA, options: kafkaOptions(settings, service, logger, opts) };
 }

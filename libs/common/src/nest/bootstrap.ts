@@ -16,10 +16,12 @@ export async function bootstrapService(opts: {
   port: number;
   host: string;
   configure?: (app: INestApplication) => void;
+  /** See kafkaServerOptions. */
+  fromBeginning?: boolean;
 }): Promise<INestApplication> {
   const app = await NestFactory.create(opts.module, { logger: new PinoNestLogger(opts.logger), bodyParser: false });
   opts.configure?.(app);
-  app.connectMicroservice(kafkaServerOptions(opts.settings, opts.service, opts.logger), { inheritAppConfig: true });
+  app.connectMicroservice(kafkaServerOptions(opts.settings, opts.service, opts.logger, { fromBeginning: opts.fromBeginning }), { inheritAppConfig: true });
   app.enableShutdownHooks();
   await app.startAllMicroservices();
   await app.listen(opts.port, opts.host);

@@ -129,7 +129,8 @@ export class LocalConnector implements Connector {
     const stats = await this.statAbs(abs, 'read');
     if (stats.isDirectory()) throw new NotFoundError(`Not a file: ${path}`);
     const { start, end, length } = resolveRange(range, stats.size);
-    const stream = length === 0 ? createReadStream(abs) : createReadStream(abs, { start, end });
+    // 1 MiB reads: far fewer syscalls and chunks per GiB than the 64 KiB default, still bounded memory.
+    const stream = length === 0 ? createReadStream(abs) : createReadStream(abs, { start, end, highWaterMark: 1024 * 1024 });
     stream.on('error', () => undefined);
     const mapped = toEntry(path, stats);
     return { stream, size: stats.size, contentLength: length, mimeType: mapped.mimeType };
