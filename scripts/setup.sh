@@ -54,10 +54,12 @@ for db in ${DATABASE_NAMES:-unified_storage unified_storage_test}; do
   pg_admin -d "$db" -f scripts/sql/roles-and-schemas.sql >/dev/null
 done
 
-# 4. npm packages (exactly the lock file) when missing or stale.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# 4. npm packages (the lock file's versions) when missing or stale. `npm install`, not `npm ci`:
+# npm 11 leaves other platforms' optional binaries (msgpackr-extract, unrs-resolver) out of
+# the lock file, and `npm ci` then refuses the lock as out of sync.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # 5. The development Kafka broker (librdkafka's mock cluster).
