@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'accounts' })
-@Index(['appId', 'id'])
+@Index('accounts_app_id_id', ['appId', 'id'])
 export class AccountEntity {
   /** Integer ids: Kloudless clients accept only digits (or `me`) in the account position. */
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })

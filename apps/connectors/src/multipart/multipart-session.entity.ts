@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A chunked upload in progress (POST .../storage/multipart). */
 @Entity({ name: 'multipart_sessions' })
+@Index('multipart_sessions_app_account', ['appId', 'accountId'])
 export class MultipartSessionEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { AppEntity } from './app.entity';
 
 /**
  * API keys are stored as SHA-256 digests only. Keys are 256-bit random values,
@@ -6,12 +7,17 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
  * find its key by digest in one indexed lookup.
  */
 @Entity({ name: 'api_keys' })
+@Index('api_keys_app_id', ['appId'])
 export class ApiKeyEntity {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
   id: number;
 
   @Column({ name: 'app_id', type: 'varchar', length: 64 })
   appId: string;
+
+  @ManyToOne(() => AppEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'app_id', foreignKeyConstraintName: 'api_keys_app_id_fkey' })
+  app?: AppEntity;
 
   @Column({ name: 'key_sha256', type: 'varchar', length: 64, unique: true })
   keySha256: string;

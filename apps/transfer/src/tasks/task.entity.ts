@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** A background task (copy, upload from URL, copy to upload location) and its outcome. */
 @Entity({ name: 'tasks' })
+@Index('tasks_app_account', ['appId', 'accountId'])
 export class TaskEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;

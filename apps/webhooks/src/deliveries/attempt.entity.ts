@@ -1,14 +1,20 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { DeliveryEntity } from './delivery.entity';
 
 /** One HTTP attempt of a delivery. */
 @Entity({ name: 'delivery_attempts' })
-@Index(['deliveryId', 'attempt'], { unique: true })
+@Index('delivery_attempts_delivery_id_attempt', ['deliveryId', 'attempt'], { unique: true })
 export class AttemptEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
 
   @Column({ name: 'delivery_id', type: 'uuid' })
   deliveryId: string;
+
+  /** Declared for the foreign key only; never loaded. */
+  @ManyToOne(() => DeliveryEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'delivery_id', foreignKeyConstraintName: 'delivery_attempts_delivery_id_fkey' })
+  delivery?: DeliveryEntity;
 
   /** 1-based. */
   @Column({ type: 'integer' })

@@ -1,11 +1,16 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { EventEntity } from '../events/event.entity';
+import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 /** One event to one endpoint. Its attempts are AttemptEntity rows. */
 @Entity({ name: 'deliveries' })
-@Index(['subscriptionId', 'eventId'], { unique: true })
-@Index(['subscriptionId', 'createdAt'])
+@Index('deliveries_subscription_id_event_id', ['subscriptionId', 'eventId'], { unique: true })
+@Index('deliveries_subscription_id_created_at', ['subscriptionId', 'createdAt'])
+@Index('deliveries_event_id', ['eventId'])
+@Index('deliveries_pending_next_attempt_at', ['nextAttemptAt'], { where: `status = 'pending'` })
+@Check('deliveries_status_check', `status IN ('pending', 'succeeded', 'failed')`)
 export class DeliveryEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
@@ -16,8 +21,17 @@ export class DeliveryEntity {
   @Column({ name: 'subscription_id', type: 'uuid' })
   subscriptionId: string;
 
+  /** Declared for the foreign key only (deleting an endpoint deletes its deliveries); never loaded. */
+  @ManyToOne(() => SubscriptionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'subscription_id', foreignKeyConstraintName: 'deliveries_subscription_id_fkey' })
+  subscription?: SubscriptionEntity;
+
   @Column({ name: 'event_id', type: 'varchar', length: 128 })
   eventId: string;
+
+  @ManyToOne(() => EventEntity)
+  @JoinColumn({ name: 'event_id', foreignKeyConstraintName: 'deliveries_event_id_fkey' })
+  event?: EventEntity;
 
   @Column({ name: 'event_type', type: 'varchar', length: 128 })
   eventType: string;

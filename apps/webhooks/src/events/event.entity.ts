@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 
 /** A domain event as received from Kafka (or a ping), stored before its offset is committed. */
 @Entity({ name: 'events' })
-@Index(['appId', 'occurredAt'])
+@Index('events_app_id_occurred_at', ['appId', 'occurredAt'])
 export class EventEntity {
   /** The publisher's event id; also the `webhook-id` of every delivery of it. */
   @PrimaryColumn({ type: 'varchar', length: 128 })

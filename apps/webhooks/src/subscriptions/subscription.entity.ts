@@ -6,7 +6,7 @@ export const signingSecretSealing = new SealedColumn();
 
 /** A webhook endpoint of one app. */
 @Entity({ name: 'subscriptions' })
-@Index(['appId', 'createdAt'])
+@Index('subscriptions_app_id_created_at', ['appId', 'createdAt'])
 export class SubscriptionEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
