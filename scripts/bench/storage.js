@@ -134,7 +134,7 @@ async function main() {
   const s3 = await startS3rver();
   const localRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-storage-local-'));
   const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url') };
-  const stack = new Stack({ basePort: 19280, database: 'unified_storage_test', secrets, localRoot, logDir: path.join(RUN, 'bench-logs'), extra: { common: { LOG_LEVEL: 'warn', ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}) }, gateway: { RATE_LIMIT_PER_SECOND: '1000' } } });
+  const stack = new Stack({ basePort: 19280, database: 'unified_storage_test', secrets, localRoot, logDir: path.join(RUN, 'bench-logs'), extra: { common: { LOG_LEVEL: 'warn' }, gateway: { RATE_LIMIT_PER_SECOND: '1000' } } });
   await stack.start();
   await new Promise((r) => setTimeout(r, 2000));
   const idle = { gateway: peakRss(stack.children.gateway.pid), connectors: peakRss(stack.children.connectors.pid) };

@@ -1,17 +1,11 @@
 import { traitsOfClass, type ConnectorTraits } from './capabilities';
 import type { Connector } from './connector';
 import { validateLocalConfig, type LocalConfig } from './local/local.config';
-import { LocalConnector } from './local/local.connector';
 import { validateAzureConfig, type AzureConfig } from './azure/azure.config';
-import { AzureConnector } from './azure/azure.connector';
 import { validateFtpConfig, type FtpConfig } from './ftp/ftp.config';
-import { FtpConnector } from './ftp/ftp.connector';
 import { validateS3CompatibleConfig, validateS3Config, type S3Config } from './s3/s3.config';
-import { S3Connector } from './s3/s3.connector';
 import { validateSftpConfig, type SftpConfig } from './sftp/sftp.config';
-import { SftpConnector } from './sftp/sftp.connector';
 import { validateWebdavConfig, type WebdavConfig } from './webdav/webdav.config';
-import { WebdavConnector } from './webdav/webdav.connector';
 
 /** One kind of connector: how to check its config and build it. */
 export interface ConnectorType<C> {
@@ -23,47 +17,32 @@ export interface ConnectorType<C> {
   readonly traits: ConnectorTraits;
 }
 
-function define<C>(type: ConnectorType<C>): ConnectorType<C> {
-  return type;
+type ConnectorClass<C> = { new (config: C): Connector } & Parameters<typeof traitsOfClass>[0];
+
+/**
+ * A connector type whose class (and so its SDK: AWS, Azure, ssh2, webdav…) is
+ * loaded on first use, not at start: a service that no account uses costs no
+ * memory or start-up time.
+ */
+function lazy<C>(validateConfig: (raw: unknown) => C, load: () => ConnectorClass<C>): ConnectorType<C> {
+  return {
+    validateConfig,
+    create: (config) => new (load())(config),
+    get traits() {
+      return traitsOfClass(load());
+    },
+  };
 }
 
 /** The only list of connectors: service name -> type. */
 export const connectorTypes = {
-  local: define<LocalConfig>({
-    validateConfig: validateLocalConfig,
-    create: (config) => new LocalConnector(config),
-    traits: traitsOfClass(LocalConnector),
-  }),
-  s3: define<S3Config>({
-    validateConfig: validateS3Config,
-    create: (config) => new S3Connector(config),
-    traits: traitsOfClass(S3Connector),
-  }),
-  s3_compatible: define<S3Config>({
-    validateConfig: validateS3CompatibleConfig,
-    create: (config) => new S3Connector(config),
-    traits: traitsOfClass(S3Connector),
-  }),
-  sftp: define<SftpConfig>({
-    validateConfig: validateSftpConfig,
-    create: (config) => new SftpConnector(config),
-    traits: traitsOfClass(SftpConnector),
-  }),
-  ftp: define<FtpConfig>({
-    validateConfig: validateFtpConfig,
-    create: (config) => new FtpConnector(config),
-    traits: traitsOfClass(FtpConnector),
-  }),
-  webdav: define<WebdavConfig>({
-    validateConfig: validateWebdavConfig,
-    create: (config) => new WebdavConnector(config),
-    traits: traitsOfClass(WebdavConnector),
-  }),
-  azure: define<AzureConfig>({
-    validateConfig: validateAzureConfig,
-    create: (config) => new AzureConnector(config),
-    traits: traitsOfClass(AzureConnector),
-  }),
+  local: lazy<LocalConfig>(validateLocalConfig, () => (require('./local/local.connector') as typeof import('./local/local.connector')).LocalConnector),
+  s3: lazy<S3Config>(validateS3Config, () => (require('./s3/s3.connector') as typeof import('./s3/s3.connector')).S3Connector),
+  s3_compatible: lazy<S3Config>(validateS3CompatibleConfig, () => (require('./s3/s3.connector') as typeof import('./s3/s3.connector')).S3Connector),
+  sftp: lazy<SftpConfig>(validateSftpConfig, () => (require('./sftp/sftp.connector') as typeof import('./sftp/sftp.connector')).SftpConnector),
+  ftp: lazy<FtpConfig>(validateFtpConfig, () => (require('./ftp/ftp.connector') as typeof import('./ftp/ftp.connector')).FtpConnector),
+  webdav: lazy<WebdavConfig>(validateWebdavConfig, () => (require('./webdav/webdav.connector') as typeof import('./webdav/webdav.connector')).WebdavConnector),
+  azure: lazy<AzureConfig>(validateAzureConfig, () => (require('./azure/azure.connector') as typeof import('./azure/azure.connector')).AzureConnector),
 } as const;
 
 export type ServiceName = keyof typeof connectorTypes;
