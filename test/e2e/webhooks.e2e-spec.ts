@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { createApp, startTestStack, type TestStack } from './support/test-stack';
@@ -241,6 +242,27 @@ describe('webhooks (e2e)', () => {
     await connectLocalAccount(app.apiKey, 'gone-2');
     await new Promise((r) => setTimeout(r, 1500));
     expect((await a.get(`/v1/webhooks/${hook.id}/deliveries`).expect(200)).body.count).toBe(1);
+  });
+
+  it('parks a malformed event on <topic>.dlq with the reason instead of dropping it', async () => {
+    const kafka = new Kafka({ clientId: 'e2e-dlq', brokers: [stack.kafkaBrokers], logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `e2e-dlq-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 50 });
+    const producer = kafka.producer();
+    const parked: { topic: string; reason: string; payload: { id: string } }[] = [];
+    await Promise.all([consumer.connect(), producer.connect()]);
+    try {
+      await consumer.subscribe({ topic: 'file.uploaded.dlq', fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void parked.push(JSON.parse(String(message.value))) });
+      const id = `bad-${randomBytes(4).toString('hex')}`;
+      // A file.uploaded event whose data lacks every required field.
+      const bad = { id, type: 'file.uploaded', occurredAt: new Date().toISOString(), appId: 'app_x', data: { nonsense: true } };
+      await producer.send({ topic: 'file.uploaded', messages: [{ key: 'x', value: JSON.stringify(bad) }] });
+      const found = await until('the event parked on file.uploaded.dlq', () => parked.find((p) => p.payload?.id === id));
+      expect(found.topic).toBe('file.uploaded');
+      expect(found.reason).toMatch(/invalid file\.uploaded data/);
+    } finally {
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+    }
   });
 
   it('loses nothing when the webhooks service is killed mid-delivery and Redis loses its queue', async () => {

@@ -10,6 +10,8 @@ const { Stack } = require('../../../scripts/lib/stack.js');
 
 export interface TestStack {
   gatewayUrl: string;
+  /** Bootstrap address of the development Kafka broker. */
+  kafkaBrokers: string;
   adminToken: string;
   localRoot: string;
   logDir: string;
@@ -47,6 +49,7 @@ export async function startTestStack(basePort: number, extra: Record<string, Rec
   }
   return {
     gatewayUrl: stack.gatewayUrl,
+    kafkaBrokers: stack.broker.address,
     adminToken: secrets.ADMIN_TOKEN,
     localRoot,
     logDir,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CONFIG, describeZodError, domainEventSchema, EVENT_CATALOG, isEventType, LOGGER } from '@app/common';
+import { CONFIG, deadLetterTopic, describeZodError, domainEventSchema, EVENT_CATALOG, isEventType, LOGGER, RPC_CLIENT, RpcClient } from '@app/common';
 import { DeliveryQueue } from '../deliveries/delivery.queue';
 import type { WebhooksConfig } from '../webhooks.config';
 import { EventRepository } from './event.repository';
@@ -13,29 +13,28 @@ export class EventService {
     private readonly queue: DeliveryQueue,
     @Inject(CONFIG) private readonly config: WebhooksConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(RPC_CLIENT) private readonly kafka: RpcClient,
   ) {}
 
   /**
    * Validates, then stores the event and its deliveries before returning, so
    * Kafka commits the offset only once nothing can be lost. A bad message is
-   * logged and skipped (retrying it would never succeed). A database failure
-   * throws: the message is not committed and comes again.
+   * parked on `<topic>.dlq` with the reason (retrying it would never succeed);
+   * if even that fails, it throws and the message comes again. A database
+   * failure throws too: the message is not committed and comes again.
    */
   async ingest(topic: string, payload: unknown): Promise<void> {
     const parsed = domainEventSchema.safeParse(payload);
     if (!parsed.success) {
-      this.logger.warn({ topic, problem: describeZodError(parsed.error) }, 'webhooks.event.invalid');
-      return;
+      return this.park(topic, payload, `invalid event: ${describeZodError(parsed.error)}`);
     }
     const event = parsed.data;
     if (event.type !== topic || !isEventType(event.type)) {
-      this.logger.warn({ topic, type: event.type, eventId: event.id }, 'webhooks.event.type_mismatch');
-      return;
+      return this.park(topic, payload, `event type "${event.type}" does not belong on this topic or is not in the catalog`);
     }
     const data = EVENT_CATALOG[event.type].schema.safeParse(event.data);
     if (!data.success) {
-      this.logger.warn({ topic, eventId: event.id, problem: describeZodError(data.error) }, 'webhooks.event.invalid_data');
-      return;
+      return this.park(topic, payload, `invalid ${event.type} data: ${describeZodError(data.error)}`);
     }
     const deliveries = await this.events.storeAndFanOut(
       { id: event.id, appId: event.appId, type: event.type, accountId: event.accountId ?? null, occurredAt: new Date(event.occurredAt), data: event.data },
@@ -47,5 +46,10 @@ export class EventService {
     } catch (err) {
       this.logger.error({ err: String(err), eventId: event.id }, 'webhooks.queue.add.failed');
     }
+  }
+
+  private async park(topic: string, payload: unknown, reason: string): Promise<void> {
+    this.logger.warn({ topic, reason }, 'webhooks.event.dead_lettered');
+    await this.kafka.emit(deadLetterTopic(topic), topic, { topic, reason, payload, parkedAt: new Date().toISOString() });
   }
 }

@@ -59,8 +59,14 @@ export function requestTopicsOf(owner: 'auth' | 'connectors' | 'webhooks'): stri
   return Object.values(TOPICS[owner]);
 }
 
+/** Where a consumer parks a message it cannot process, so it is kept for inspection rather than dropped. */
+export function deadLetterTopic(topic: string): string {
+  return `${topic}.dlq`;
+}
+
 /** Every topic the development broker must pre-create (the mock has no CreateTopics). */
 export function allTopics(): string[] {
   const requests = [...requestTopicsOf('auth'), ...requestTopicsOf('connectors'), ...requestTopicsOf('webhooks')];
-  return [...requests, ...requests.map((t) => `${t}.reply`), ...Object.values(TOPICS.events)];
+  const events = Object.values(TOPICS.events);
+  return [...requests, ...requests.map((t) => `${t}.reply`), ...events, ...events.map(deadLetterTopic)];
 }
