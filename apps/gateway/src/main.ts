@@ -4,14 +4,14 @@ import { createLogger, loadConfig, PinoNestLogger } from '@app/common';
 import { GatewayModule } from './app.module';
 import { gatewayConfigShape } from './gateway.config';
 import { jsonBodyMiddleware } from './http/json-body';
-import { exactJsonContentTypeMiddleware, rawHeadersMiddleware, requestIdMiddleware, trailingSlashMiddleware } from './http/request-context';
+import { accessLogMiddleware, exactJsonContentTypeMiddleware, rawHeadersMiddleware, requestIdMiddleware, trailingSlashMiddleware } from './http/request-context';
 
 async function main() {
   const config = loadConfig('gateway', gatewayConfigShape);
   const logger = createLogger('gateway', config.LOG_LEVEL);
   // Bodies are parsed by our own middleware: JSON only where it means something, uploads stay streams.
   const app = await NestFactory.create(GatewayModule.forRoot(config, logger), { logger: new PinoNestLogger(logger), bodyParser: false });
-  app.use(requestIdMiddleware, trailingSlashMiddleware, exactJsonContentTypeMiddleware, rawHeadersMiddleware, jsonBodyMiddleware(config.JSON_BODY_LIMIT));
+  app.use(requestIdMiddleware, accessLogMiddleware(logger), trailingSlashMiddleware, exactJsonContentTypeMiddleware, rawHeadersMiddleware, jsonBodyMiddleware(config.JSON_BODY_LIMIT));
   app.getHttpAdapter().getInstance().set('x-powered-by', false);
   app.enableShutdownHooks();
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
 import { InvalidParametersError, requestContext } from '@app/common';
 import { sendError } from './send-error';
 
@@ -22,6 +23,22 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
   req.requestId = given && CLIENT_ID.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', req.requestId);
   requestContext.run({ requestId: req.requestId }, next);
+}
+
+/**
+ * One access-log line per request: method, path (never the query, which may
+ * carry raw parameters), status, duration and the caller's app. Logged when
+ * the response finishes, inside the request's context so it carries its id.
+ */
+export function accessLogMiddleware(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, appId: req.caller?.appId }, 'gateway.request');
+    });
+    next();
+  };
 }
 
 /** Kloudless clients add a trailing slash to some paths (kloudless-js always does): route both alike. */
