@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import * as s3Server from '../../apps/connectors/test/servers/s3';
 import * as sftpServer from '../../apps/connectors/test/servers/sftp';
-import { createApp, startTestStack, type TestStack } from './support/test-stack';
+import { bytesOf, createApp, startTestStack, type TestStack } from './support/test-stack';
 
 jest.setTimeout(180_000);
 
@@ -17,12 +17,6 @@ describe('storage API over real servers', () => {
   const servers: { stop(): Promise<void> }[] = [];
   const api = () => request(stack.gatewayUrl);
   const as = (req: request.Test) => req.set('Authorization', `APIKey ${key}`);
-  const bytesOf = (req: request.Test) =>
-    req.buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createApp, startTestStack, type TestStack } from './support/test-stack';
+import { bytesOf, createApp, startTestStack, type TestStack } from './support/test-stack';
 
 jest.setTimeout(120_000);
 
@@ -16,13 +16,6 @@ describe('storage API through the gateway (local disk)', () => {
   const as = (req: request.Test) => req.set('Authorization', `APIKey ${key}`);
   const base = () => `/v1/accounts/${account}/storage`;
   const meta = (name: string, parent_id = 'root') => JSON.stringify({ name, parent_id });
-  /** Downloads as raw bytes whatever the Content-Type. */
-  const bytesOf = (req: request.Test) =>
-    req.buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
   const upload = (name: string, body: string | Buffer, parent = 'root', query = '') =>
     as(api().post(`${base()}/files${query}`)).set('X-Kloudless-Metadata', meta(name, parent)).set('Content-Type', 'application/octet-stream').send(body);
 

@@ -1,3 +1,4 @@
+export * from './async';
 export * from './errors';
 export * from './contracts';
 export * from './ids';

@@ -60,6 +60,15 @@ export async function startTestStack(basePort: number, extra: Record<string, Rec
   };
 }
 
+/** Reads a response body as raw bytes, whatever its Content-Type. */
+export function bytesOf(req: request.Test): request.Test {
+  return req.buffer(true).parse((res, cb) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => cb(null, Buffer.concat(chunks)));
+  });
+}
+
 /** Creates an app through the admin API and returns its id and API key. */
 export async function createApp(stack: TestStack, name = 'test app'): Promise<{ id: string; apiKey: string }> {
   const res = await request(stack.gatewayUrl)

@@ -1,5 +1,9 @@
 import { InvalidParametersError } from '@app/common';
 
+// Parent and base name are the id codec's own helpers; connectors keep their own
+// unchecked joinPath because names read back from a server are not user input.
+export { baseName, parentPath as parentOf } from '@app/common';
+
 /**
  * Path guards shared by every connector. Paths are POSIX, relative to the
  * account root, no leading slash; '' is the root. Anything that could step
@@ -21,17 +25,6 @@ export function checkPath(path: string): string {
 
 export function joinPath(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`;
-}
-
-/** Parent folder of a path; '' for a top-level entry. */
-export function parentOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
-
-export function baseName(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? path : path.slice(i + 1);
 }
 
 /** True if `path` is `ancestor` or below it. */

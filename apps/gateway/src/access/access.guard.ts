@@ -1,8 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AppError, CONFIG } from '@app/common';
-import { secretsEqual } from '../apps/api-key';
+import { AppError, CONFIG, secretsEqual } from '@app/common';
 import { AppService } from '../apps/app.service';
 import type { GatewayConfig } from '../gateway.config';
 import { ACCESS_KEY, type AccessLevel } from './access.decorator';

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CONFIG, HEALTH_PROBES, type HealthProbe } from '@app/common';
+import { CONFIG, HEALTH_PROBES, withTimeout, type HealthProbe } from '@app/common';
 import { Access } from '../access/access.decorator';
 import type { GatewayConfig } from '../gateway.config';
 
@@ -65,8 +65,4 @@ async function checkRemote(url: string): Promise<Status> {
   } catch {
     return { status: 'down', reason: 'not answering' };
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
 }

@@ -58,8 +58,3 @@ export function loadConfig<S extends z.ZodRawShape>(service: string, shape: S, e
   }
   process.exit(1);
 }
-
-/** Checks `env` against `shape` without exiting (for tests and tools). */
-export function checkConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv) {
-  return z.object(shape).safeParse(env);
-}

@@ -1,2 +1,3 @@
 export * from './secret-box';
 export * from './sealed-column';
+export * from './secrets-equal';

@@ -2,6 +2,7 @@ import { ClientKafka } from '@nestjs/microservices';
 import type { Logger } from 'pino';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { z } from 'zod';
+import { withTimeout } from '../async';
 import { AppError, GatewayTimeoutError, ServiceUnavailableError } from '../errors';
 import type { Contract, MessageMeta, Reply } from '../contracts/envelope';
 import { kafkaOptions, type KafkaSettings } from '../kafka';
@@ -78,11 +79,4 @@ export class RpcClient {
   async close(): Promise<void> {
     await this.client.close();
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(onTimeout()), ms);
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
-  });
 }
