@@ -3,16 +3,26 @@
 // build) already ran as `prestart`. Ctrl-C stops everything started here.
 const path = require('node:path');
 const { Stack, devSecrets, RUN } = require('./lib/stack');
+const { configCatalog, helpTable, unknownLookalikes, userEnv } = require('./lib/config-catalog');
 
 async function main() {
-  const secrets = devSecrets();
-  const basePort = Number(process.env.GATEWAY_PORT || 8080);
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(`npm start: the whole platform on this machine.\n\nEvery variable below is read from the environment or from .env at the root\n(the environment wins) and passed to the services whose schema knows it:\n\n${helpTable()}`);
+    return;
+  }
+  const env = userEnv();
+  for (const { name, suggestion } of unknownLookalikes(env, configCatalog())) {
+    console.warn(`warning: ${name} is not a variable of any service${suggestion ? ` (did you mean ${suggestion}?)` : ''}; it is ignored.`);
+  }
+  const secrets = devSecrets(env);
+  const basePort = Number(env.GATEWAY_PORT || 8080);
   const stack = new Stack({
     basePort,
-    database: process.env.DATABASE_NAME || 'unified_storage',
+    database: env.DATABASE_NAME || 'unified_storage',
     secrets,
-    localRoot: process.env.LOCAL_STORAGE_ROOT || path.join(RUN, 'local-storage'),
+    localRoot: env.LOCAL_STORAGE_ROOT || path.join(RUN, 'local-storage'),
     logDir: path.join(RUN, 'logs'),
+    env,
   });
   let stopping = false;
   const stop = async () => {
@@ -35,7 +45,7 @@ async function main() {
   console.log(`
 The platform is up.
   gateway:  ${stack.gatewayUrl}   (health: ${stack.gatewayUrl}/health)
-  admin token: ${secrets.ADMIN_TOKEN}${process.env.ADMIN_TOKEN ? '' : '   (generated, kept in .run/secrets.json; set ADMIN_TOKEN to choose one)'}
+  admin token: ${secrets.ADMIN_TOKEN}${env.ADMIN_TOKEN ? '' : '   (generated, kept in .run/secrets.json; set ADMIN_TOKEN to choose one)'}
 
 Create an app and get its API key:
   curl -s -X POST ${stack.gatewayUrl}/v1/admin/apps -H 'Authorization: Bearer ${secrets.ADMIN_TOKEN}' \\

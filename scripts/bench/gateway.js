@@ -18,6 +18,7 @@ async function main() {
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN: randomBytes(24).toString('base64url'),
     INTERNAL_TOKEN: randomBytes(24).toString('base64url'),
+    CREDENTIALS_TRANSPORT_KEY: randomBytes(32).toString('base64'),
   };
   const stack = new Stack({
     basePort: 19080,

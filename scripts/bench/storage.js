@@ -133,7 +133,7 @@ async function main() {
   const file = await sourceFile();
   const s3 = await startS3rver();
   const localRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-storage-local-'));
-  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url') };
+  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url'), CREDENTIALS_TRANSPORT_KEY: randomBytes(32).toString('base64') };
   const stack = new Stack({ basePort: 19280, database: 'unified_storage_test', secrets, localRoot, logDir: path.join(RUN, 'bench-logs'), extra: { common: { LOG_LEVEL: 'warn' }, gateway: { RATE_LIMIT_PER_SECOND: '1000' } } });
   await stack.start();
   await new Promise((r) => setTimeout(r, 2000));

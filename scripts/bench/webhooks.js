@@ -62,7 +62,7 @@ async function main() {
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
   const receiverUrl = `http://127.0.0.1:${receiver.address().port}/bench`;
 
-  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url') };
+  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url'), CREDENTIALS_TRANSPORT_KEY: randomBytes(32).toString('base64') };
   const stack = new Stack({
     basePort: BASE_PORT,
     database: process.env.BENCH_DATABASE || 'unified_storage_test',

@@ -9,6 +9,7 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUN = path.join(ROOT, '.run');
+const { configCatalog, passThrough, userEnv } = require('./config-catalog');
 const SERVICES = ['auth', 'connectors', 'transfer', 'webhooks', 'gateway'];
 
 /** Ports of one stack: the gateway on `base`, the back services' health servers on base+1.. */
@@ -39,33 +40,38 @@ function startBroker({ partitions = Number(process.env.KAFKA_DEV_PARTITIONS || 1
   });
 }
 
-/** Environment of each service: its own database role, ports, and the shared broker. */
-function serviceEnvs({ broker, basePort, database, secrets, localRoot, extra = {} }) {
+/**
+ * Environment of each service: its own database role, ports, and the shared
+ * broker; then every variable of the service's config schema found in the
+ * environment or `.env` (`env`); then the caller's `extra` (tests' overrides).
+ */
+function serviceEnvs({ broker, basePort, database, secrets, localRoot, extra = {}, env = userEnv() }) {
   const p = ports(basePort);
+  const catalog = configCatalog();
+  const user = (svc) => passThrough(svc, env, catalog);
   const common = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    NODE_ENV: process.env.NODE_ENV || 'development',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    NODE_ENV: env.NODE_ENV || 'development',
+    LOG_LEVEL: 'info',
     KAFKA_BROKERS: broker,
-    KAFKA_MAX_WAIT_MS: process.env.KAFKA_MAX_WAIT_MS || '20',
-    KAFKA_PARTITIONS_CONCURRENCY: process.env.KAFKA_PARTITIONS_CONCURRENCY || '12',
-    REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-    ...extra.common,
+    KAFKA_MAX_WAIT_MS: '20',
+    KAFKA_PARTITIONS_CONCURRENCY: '12',
   };
   const db = (svc) => `postgres://svc_${svc}:svc_${svc}@127.0.0.1:5432/${database}`;
   // The two services that stream bytes run with a 2 MiB young generation: they churn through
   // short-lived buffers, and collecting them sooner keeps peak RSS lower (bench:storage, 1 GiB:
   // gateway peak 276 → 234 MB) at no throughput cost. The others keep Node's default, which
   // suits their many small allocations (webhooks delivered ~15% fewer per second with it).
-  const streaming = { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS || '--max-semi-space-size=2' };
+  const streaming = { NODE_OPTIONS: env.SERVICE_NODE_OPTIONS || '--max-semi-space-size=2' };
+  const base = (svc) => ({ ...common, ...user(svc), ...extra.common });
   return {
-    auth: { ...common, DATABASE_URL: db('auth'), HEALTH_PORT: String(p.auth), ENCRYPTION_KEY: secrets.ENCRYPTION_KEY, ...extra.auth },
-    connectors: { ...common, ...streaming, DATABASE_URL: db('connectors'), HEALTH_PORT: String(p.connectors), LOCAL_STORAGE_ROOT: localRoot, INTERNAL_TOKEN: secrets.INTERNAL_TOKEN, ...extra.connectors },
-    transfer: { ...common, DATABASE_URL: db('transfer'), HEALTH_PORT: String(p.transfer), ...extra.transfer },
-    webhooks: { ...common, DATABASE_URL: db('webhooks'), HEALTH_PORT: String(p.webhooks), ENCRYPTION_KEY: secrets.ENCRYPTION_KEY, ...extra.webhooks },
+    auth: { ...base('auth'), DATABASE_URL: db('auth'), HEALTH_PORT: String(p.auth), ENCRYPTION_KEY: secrets.ENCRYPTION_KEY, CREDENTIALS_TRANSPORT_KEY: secrets.CREDENTIALS_TRANSPORT_KEY, ...extra.auth },
+    connectors: { ...base('connectors'), ...streaming, DATABASE_URL: db('connectors'), HEALTH_PORT: String(p.connectors), LOCAL_STORAGE_ROOT: localRoot, INTERNAL_TOKEN: secrets.INTERNAL_TOKEN, CREDENTIALS_TRANSPORT_KEY: secrets.CREDENTIALS_TRANSPORT_KEY, ...extra.connectors },
+    transfer: { ...base('transfer'), DATABASE_URL: db('transfer'), HEALTH_PORT: String(p.transfer), INTERNAL_TOKEN: secrets.INTERNAL_TOKEN, CONNECTORS_STREAM_URL: `http://127.0.0.1:${p.connectors}`, ...extra.transfer },
+    webhooks: { ...base('webhooks'), DATABASE_URL: db('webhooks'), HEALTH_PORT: String(p.webhooks), ENCRYPTION_KEY: secrets.ENCRYPTION_KEY, ...extra.webhooks },
     gateway: {
-      ...common,
+      ...base('gateway'),
       ...streaming,
       DATABASE_URL: db('gateway'),
       GATEWAY_PORT: String(p.gateway),
@@ -87,7 +93,7 @@ function startService(name, env, logFile) {
   return spawn(process.execPath, [main], { env, stdio: ['ignore', out, out], cwd: ROOT });
 }
 
-function stopChild(child, signal = 'SIGTERM', graceMs = 5000) {
+function stopChild(child, signal = 'SIGTERM', graceMs = 30_000) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -113,7 +119,7 @@ async function waitFor(url, { timeoutMs = 60_000, status = 200 } = {}) {
 }
 
 /** Secrets of the development stack, generated once and kept in .run/ so restarts can read old data. */
-function devSecrets() {
+function devSecrets(env = userEnv()) {
   const file = path.join(RUN, 'secrets.json');
   let secrets = {};
   if (fs.existsSync(file)) secrets = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -121,14 +127,16 @@ function devSecrets() {
   if (!secrets.ENCRYPTION_KEY) { secrets.ENCRYPTION_KEY = randomBytes(32).toString('base64'); changed = true; }
   if (!secrets.ADMIN_TOKEN) { secrets.ADMIN_TOKEN = randomBytes(24).toString('base64url'); changed = true; }
   if (!secrets.INTERNAL_TOKEN) { secrets.INTERNAL_TOKEN = randomBytes(24).toString('base64url'); changed = true; }
+  if (!secrets.CREDENTIALS_TRANSPORT_KEY) { secrets.CREDENTIALS_TRANSPORT_KEY = randomBytes(32).toString('base64'); changed = true; }
   if (changed) {
     fs.mkdirSync(RUN, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
   return {
-    ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || secrets.ENCRYPTION_KEY,
-    ADMIN_TOKEN: process.env.ADMIN_TOKEN || secrets.ADMIN_TOKEN,
-    INTERNAL_TOKEN: process.env.INTERNAL_TOKEN || secrets.INTERNAL_TOKEN,
+    ENCRYPTION_KEY: env.ENCRYPTION_KEY || secrets.ENCRYPTION_KEY,
+    ADMIN_TOKEN: env.ADMIN_TOKEN || secrets.ADMIN_TOKEN,
+    INTERNAL_TOKEN: env.INTERNAL_TOKEN || secrets.INTERNAL_TOKEN,
+    CREDENTIALS_TRANSPORT_KEY: env.CREDENTIALS_TRANSPORT_KEY || secrets.CREDENTIALS_TRANSPORT_KEY,
   };
 }
 
@@ -138,7 +146,8 @@ function devSecrets() {
  * service down and back.
  */
 class Stack {
-  constructor({ basePort, database, secrets, localRoot, logDir, extra }) {
+  constructor({ basePort, database, secrets, localRoot, logDir, extra, env }) {
+    this.env = env;
     this.basePort = basePort;
     this.database = database;
     this.secrets = secrets;
@@ -153,7 +162,7 @@ class Stack {
     fs.mkdirSync(this.logDir, { recursive: true });
     fs.mkdirSync(this.localRoot, { recursive: true });
     this.broker = await startBroker({ logFile: path.join(this.logDir, 'broker.log') });
-    this.envs = serviceEnvs({ broker: this.broker.address, basePort: this.basePort, database: this.database, secrets: this.secrets, localRoot: this.localRoot, extra: this.extra });
+    this.envs = serviceEnvs({ broker: this.broker.address, basePort: this.basePort, database: this.database, secrets: this.secrets, localRoot: this.localRoot, extra: this.extra, env: this.env });
     for (const name of SERVICES) this.startService(name);
     await this.waitHealthy();
     return this;

@@ -48,8 +48,9 @@ describe('foundation: gateway → Kafka → services', () => {
     let accountId: number;
 
     it('creates a local account with an integer id, config never echoed', async () => {
-      mkdirSync(join(stack.localRoot, 'alice', 'docs'), { recursive: true });
-      writeFileSync(join(stack.localRoot, 'alice', 'hello.txt'), 'hello');
+      // each app's local accounts live below LOCAL_STORAGE_ROOT/apps/<app id>/
+      mkdirSync(join(stack.localRoot, 'apps', appA.id, 'alice', 'docs'), { recursive: true });
+      writeFileSync(join(stack.localRoot, 'apps', appA.id, 'alice', 'hello.txt'), 'hello');
       const res = await asA(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'alice' } }).expect(201);
       expect(res.headers['content-type']).toBe('application/json');
       expect(res.body).toEqual(

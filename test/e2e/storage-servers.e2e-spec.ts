@@ -20,7 +20,8 @@ describe('storage API over real servers', () => {
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
   beforeAll(async () => {
-    stack = await startTestStack(18380, { gateway: { RATE_LIMIT_PER_SECOND: '1000' }, connectors: { MULTIPART_PART_SIZE: '5242880' } });
+    // s3rver and sshd listen on loopback, which the outbound address policy refuses unless allowed
+    stack = await startTestStack(18380, { gateway: { RATE_LIMIT_PER_SECOND: '1000' }, connectors: { MULTIPART_PART_SIZE: '5242880', OUTBOUND_ALLOW_NETWORKS: 'loopback' } });
     key = (await createApp(stack, 'servers')).apiKey;
   });
 

@@ -21,10 +21,11 @@ describe('storage API through the gateway (local disk)', () => {
 
   beforeAll(async () => {
     stack = await startTestStack(18280, { gateway: { RATE_LIMIT_PER_SECOND: '1000' }, connectors: { MULTIPART_PART_SIZE: '1048576' } });
-    key = (await createApp(stack, 'storage')).apiKey;
+    const app = await createApp(stack, 'storage');
+    key = app.apiKey;
     const res = await as(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'u1' } }).expect(201);
     account = res.body.id;
-    root = join(stack.localRoot, 'u1');
+    root = join(stack.localRoot, 'apps', app.id, 'u1');
   });
 
   afterAll(async () => {

@@ -28,12 +28,38 @@ describe('configuration', () => {
     }
   });
 
+  it('docker/kafka-acls.sh is what scripts/kafka-acls.js generates from the topic table', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { script } = require('../../scripts/kafka-acls.js');
+    expect(readFileSync(join(ROOT, 'docker/kafka-acls.sh'), 'utf8')).toBe(script());
+  });
+
+  it('docker/prometheus.yml scrapes every service where docker-compose serves its metrics', () => {
+    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+    const prometheus = parse(readFileSync(join(ROOT, 'docker/prometheus.yml'), 'utf8'));
+    const targets: string[] = prometheus.scrape_configs.flatMap((c: { static_configs: Array<{ targets: string[] }> }) => c.static_configs.flatMap((s) => s.targets));
+    for (const service of Object.keys(shapes)) {
+      const env = compose.services[service].environment;
+      expect(targets).toContain(`${service}:${env.HEALTH_PORT ?? env.GATEWAY_PORT}`);
+    }
+  });
+
+  it('docker-compose.yml gives each service its own Kafka user', () => {
+    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+    for (const service of Object.keys(shapes)) {
+      expect(compose.services[service].environment.KAFKA_SASL_USERNAME).toBe(`svc_${service}`);
+    }
+  });
+
   it.each([
     ['gateway', { DATABASE_URL: 'postgres://x@127.0.0.1/db' }, 'ADMIN_TOKEN is not set'],
     ['gateway', { DATABASE_URL: 'mysql://x', ADMIN_TOKEN: 'a'.repeat(20) }, 'DATABASE_URL is invalid'],
     ['auth', { DATABASE_URL: 'postgres://x@127.0.0.1/db', ENCRYPTION_KEY: 'short' }, 'ENCRYPTION_KEY is invalid'],
+    ['auth', { DATABASE_URL: 'postgres://x@127.0.0.1/db', ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'), OAUTH_PROVIDERS_JSON: '{"gdrive":{}}' }, 'OAUTH_PROVIDERS_JSON is invalid'],
     ['connectors', { LOCAL_STORAGE_ROOT: 'relative/path' }, 'LOCAL_STORAGE_ROOT is invalid'],
     ['transfer', { DATABASE_URL: 'postgres://x@127.0.0.1/db', HEALTH_PORT: '99999' }, 'HEALTH_PORT is invalid'],
+    ['transfer', { DATABASE_URL: 'postgres://x@127.0.0.1/db', INTERNAL_TOKEN: 'i'.repeat(20), KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'svc_transfer' }, 'KAFKA_SASL_PASSWORD is required'],
+    ['transfer', { DATABASE_URL: 'postgres://x@127.0.0.1/db', INTERNAL_TOKEN: 'i'.repeat(20), KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/nonexistent/ca.pem' }, 'KAFKA_SSL_CA_FILE (/nonexistent/ca.pem) cannot be read'],
   ])('%s refuses to start on bad configuration and names the variable', (service, env, expected) => {
     const res = spawnSync(process.execPath, [join(ROOT, 'dist/apps', service, 'src/main.js')], {
       env: { PATH: process.env.PATH, ...env },

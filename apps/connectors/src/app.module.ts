@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { AccountCredentialsGet, databaseOptions, ServiceCoreModule } from '@app/common';
+import { ACCOUNT_DELETED, ACCOUNT_REAUTH_REQUIRED, ACCOUNT_TOKEN_REFRESHED, AccountCredentialsGet, databaseOptions, ServiceCoreModule } from '@app/common';
 import type { ConnectorsConfig } from './connectors.config';
 import { ConnectorFactory } from './credentials/connector-factory';
 import { CredentialsController } from './credentials/credentials.controller';
@@ -16,6 +16,8 @@ import { StorageController } from './storage/storage.controller';
 import { StorageService } from './storage/storage.service';
 import { FileEvents } from './storage/upload-events';
 import { InternalTokenGuard } from './streams/internal-token.guard';
+import { TransferCopyController } from './transfers/transfer-copy.controller';
+import { TransferCopyService } from './transfers/transfer-copy.service';
 import { StreamController } from './streams/stream.controller';
 import { StreamService } from './streams/stream.service';
 
@@ -25,14 +27,14 @@ export class ConnectorsModule {
     return {
       module: ConnectorsModule,
       imports: [
-        ServiceCoreModule.forRoot({ service: 'connectors', config, logger, calls: [AccountCredentialsGet], database: true, redis: false }),
+        ServiceCoreModule.forRoot({ service: 'connectors', config, logger, calls: [AccountCredentialsGet], database: true, redis: false, consumesEvents: [ACCOUNT_DELETED, ACCOUNT_TOKEN_REFRESHED, ACCOUNT_REAUTH_REQUIRED] }),
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'connectors', entities: [MultipartSessionEntity], migrations: connectorsMigrations })),
         TypeOrmModule.forFeature([MultipartSessionEntity]),
       ],
-      controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController],
+      controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController],
       providers: [
         ConnectorFactory, AccountConnectors, StorageService, StreamService, FileEvents,
-        MultipartSessionRepository, MultipartService, InternalTokenGuard,
+        MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService,
       ],
     };
   }

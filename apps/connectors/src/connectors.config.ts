@@ -1,12 +1,14 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { databaseEnv, envPieces, healthEnv, kafkaEnv, logEnv, type ConfigOf } from '@app/common';
+import { credentialsTransportEnv, databaseEnv, envPieces, healthEnv, kafkaEnv, logEnv, outboundEnv, type ConfigOf } from '@app/common';
 
 export const connectorsConfigShape = {
   ...logEnv,
   ...kafkaEnv,
   ...databaseEnv,
   ...healthEnv,
+  ...outboundEnv,
+  ...credentialsTransportEnv,
   /** Health and the internal stream endpoint (gateway ⇄ connectors bytes). */
   HEALTH_PORT: envPieces.port(8082),
   /** Shared secret the gateway presents on the internal stream endpoint. At least 16 characters. */
@@ -17,5 +19,9 @@ export const connectorsConfigShape = {
   CONNECTOR_CACHE_TTL_S: envPieces.positiveInt(60),
   /** Preferred part size of multipart sessions, raised when a service's limits need it. */
   MULTIPART_PART_SIZE: envPieces.positiveInt(8 * 1024 * 1024),
+  /** Seconds a multipart session lives; then it answers 404 and what it uploaded is removed. */
+  MULTIPART_SESSION_TTL_S: envPieces.positiveInt(24 * 3600),
+  /** Seconds between sweeps for expired multipart sessions. */
+  MULTIPART_SWEEP_INTERVAL_S: envPieces.positiveInt(300),
 };
 export type ConnectorsConfig = ConfigOf<typeof connectorsConfigShape>;

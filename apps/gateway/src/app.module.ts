@@ -3,33 +3,42 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import {
-  AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, databaseOptions, EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList,
-  MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule,
+  AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, databaseOptions, EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList,
+  MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule, TaskCancel, TaskCreate, TaskGet, TaskList,
 } from '@app/common';
 import { AccessGuard } from './access/access.guard';
+import { BearerGrants } from './access/bearer-grants.service';
 import { AccountsController } from './accounts/accounts.controller';
 import { AdminController } from './apps/admin.controller';
 import { ApiKeyEntity } from './apps/api-key.entity';
 import { AppEntity } from './apps/app.entity';
+import { RedirectUriEntity } from './apps/redirect-uri.entity';
+import { OAuthController } from './oauth/oauth.controller';
+import { OAuthGatewayService } from './oauth/oauth.service';
 import { AppRepository } from './apps/app.repository';
 import { AppService } from './apps/app.service';
 import type { GatewayConfig } from './gateway.config';
 import { SystemHealthController } from './health/system-health.controller';
+import { BodyGuard } from './http/body.guard';
 import { PublicErrorFilter } from './http/error.filter';
 import { gatewayMigrations } from './migrations';
+import { AuthFailures } from './rate-limit/auth-failures.service';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { FilesController } from './storage/files.controller';
 import { FoldersController } from './storage/folders.controller';
 import { MultipartController } from './storage/multipart.controller';
 import { StorageMiscController } from './storage/storage-misc.controller';
 import { StreamProxy } from './storage/stream-proxy.service';
+import { TasksController } from './tasks/tasks.controller';
+import { TransfersService } from './tasks/transfers.service';
 import { webhookCalls, WebhooksController } from './webhooks/webhooks.controller';
 
 /** Every contract the gateway calls on the back services. */
 const calls = [
-  AccountCreate, AccountList, AccountGet, AccountDelete, CapabilitiesGet,
+  AccountCreate, AccountList, AccountGet, AccountDelete, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken,
   FolderList, FolderGet, FolderCreate, FileGet, ObjectUpdate, ObjectCopy, ObjectDelete, Search, EncodeRawId,
   MultipartCreate, MultipartGet, MultipartComplete, MultipartAbort,
+  TaskCreate, TaskGet, TaskList, TaskCancel,
   ...webhookCalls,
 ];
 
@@ -40,16 +49,22 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ServiceCoreModule.forRoot({ service: 'gateway', config, logger, calls, database: true, redis: true }),
-        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'gateway', entities: [AppEntity, ApiKeyEntity], migrations: gatewayMigrations })),
+        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'gateway', entities: [AppEntity, ApiKeyEntity, RedirectUriEntity], migrations: gatewayMigrations })),
       ],
-      controllers: [SystemHealthController, AdminController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, WebhooksController],
+      controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, WebhooksController],
       providers: [
         AppRepository,
         AppService,
+        AuthFailures,
+        BearerGrants,
+        OAuthGatewayService,
         StreamProxy,
-        // Guards run in this order: who is calling, then how often.
+        TransfersService,
+        // Guards run in this order: who is calling, then how often, then the body.
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        // Bodies are read only now, for authenticated callers within their rate limit.
+        { provide: APP_GUARD, useClass: BodyGuard },
         { provide: APP_FILTER, useClass: PublicErrorFilter },
       ],
     };

@@ -14,12 +14,22 @@ export const gatewayConfigShape = {
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   /** Largest JSON request body, in bytes. */
   JSON_BODY_LIMIT: envPieces.positiveInt(1024 * 1024),
+  /** Largest body of a route that authenticates inside its handler (the OAuth token endpoint) or needs no credentials. */
+  JSON_BODY_LIMIT_UNAUTHENTICATED: envPieces.positiveInt(16 * 1024),
+  /** Deepest nesting of arrays and objects in a JSON body; checked on the raw bytes before parsing. */
+  JSON_MAX_DEPTH: envPieces.positiveInt(64),
   /** The connectors' internal stream endpoint: upload and download bytes go there, never over Kafka. */
   CONNECTORS_STREAM_URL: url.default('http://127.0.0.1:8082'),
   /** Shared secret presented to the connectors' stream endpoint. At least 16 characters. */
   INTERNAL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   /** Requests per second per connected account (seed 002: 10), shared by all gateway instances through Redis. */
   RATE_LIMIT_PER_SECOND: envPieces.positiveInt(10),
+  /** How long a call that runs as a task (a copy into another account) waits for its result before answering 202 with the Task. */
+  TASK_SYNC_WAIT_MS: envPieces.positiveInt(30_000),
+  /** Requests per second per app on authenticated routes without an account (account creation, webhooks, tasks). */
+  RATE_LIMIT_APP_PER_SECOND: envPieces.positiveInt(50),
+  /** Failed authentications per client address per minute before that address is refused (429) for the rest of the minute. */
+  AUTH_FAILURES_PER_MINUTE: envPieces.positiveInt(30),
   /** Readiness endpoints of the back services, for the aggregated GET /health. */
   AUTH_HEALTH_URL: url.default('http://127.0.0.1:8081/health/ready'),
   CONNECTORS_HEALTH_URL: url.default('http://127.0.0.1:8082/health/ready'),

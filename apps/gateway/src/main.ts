@@ -1,19 +1,19 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { createLogger, loadConfig, PinoNestLogger } from '@app/common';
+import { createLogger, GracefulShutdown, loadConfig, PinoNestLogger } from '@app/common';
 import { GatewayModule } from './app.module';
 import { gatewayConfigShape } from './gateway.config';
-import { jsonBodyMiddleware } from './http/json-body';
 import { accessLogMiddleware, exactJsonContentTypeMiddleware, rawHeadersMiddleware, requestIdMiddleware, trailingSlashMiddleware } from './http/request-context';
 
 async function main() {
   const config = loadConfig('gateway', gatewayConfigShape);
   const logger = createLogger('gateway', config.LOG_LEVEL);
-  // Bodies are parsed by our own middleware: JSON only where it means something, uploads stay streams.
+  // Bodies are read by BodyGuard, after authentication and the rate limit: JSON only where it means something, uploads stay streams.
   const app = await NestFactory.create(GatewayModule.forRoot(config, logger), { logger: new PinoNestLogger(logger), bodyParser: false });
-  app.use(requestIdMiddleware, accessLogMiddleware(logger), trailingSlashMiddleware, exactJsonContentTypeMiddleware, rawHeadersMiddleware, jsonBodyMiddleware(config.JSON_BODY_LIMIT));
+  const shutdown = new GracefulShutdown(app, logger, 'gateway', config.SHUTDOWN_GRACE_MS);
+  app.use(requestIdMiddleware, shutdown.middleware, accessLogMiddleware(logger), trailingSlashMiddleware, exactJsonContentTypeMiddleware, rawHeadersMiddleware);
   app.getHttpAdapter().getInstance().set('x-powered-by', false);
-  app.enableShutdownHooks();
+  shutdown.listen();
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.info({ url: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` }, 'gateway.started');
 }

@@ -3,10 +3,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { databaseOptions, ServiceCoreModule } from '@app/common';
 import { transferMigrations } from './migrations';
+import { CopyRunner } from './tasks/copy-runner';
+import { TaskController } from './tasks/task.controller';
 import { TaskEntity } from './tasks/task.entity';
+import { TaskProcessor } from './tasks/task.processor';
+import { TaskQueue } from './tasks/task.queue';
+import { TaskRepository } from './tasks/task.repository';
+import { TaskService } from './tasks/task.service';
 import type { TransferConfig } from './transfer.config';
 
-/** Transfer tasks. So far: its schema, migrations, Kafka consumer group and health; the task API comes with the transfer issue. */
+/** Background tasks: the Task API over Kafka, a Bull queue of tasks, copies run in the connectors service. */
 @Module({})
 export class TransferModule {
   static forRoot(config: TransferConfig, logger: Logger): DynamicModule {
@@ -15,7 +21,10 @@ export class TransferModule {
       imports: [
         ServiceCoreModule.forRoot({ service: 'transfer', config, logger, calls: [], database: true, redis: true }),
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'transfer', entities: [TaskEntity], migrations: transferMigrations })),
+        TypeOrmModule.forFeature([TaskEntity]),
       ],
+      controllers: [TaskController],
+      providers: [TaskRepository, TaskService, TaskQueue, TaskProcessor, CopyRunner],
     };
   }
 }

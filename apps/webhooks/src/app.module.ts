@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { databaseOptions, SecretBox, ServiceCoreModule } from '@app/common';
+import { databaseOptions, EVENT_TYPES, SecretBox, ServiceCoreModule } from '@app/common';
 import { AttemptEntity } from './deliveries/attempt.entity';
 import { DeliveryController } from './deliveries/delivery.controller';
 import { DeliveryEntity } from './deliveries/delivery.entity';
@@ -27,11 +27,11 @@ const entities = [SubscriptionEntity, EventEntity, DeliveryEntity, AttemptEntity
 @Module({})
 export class WebhooksModule {
   static forRoot(config: WebhooksConfig, logger: Logger): DynamicModule {
-    signingSecretSealing.use(new SecretBox(config.ENCRYPTION_KEY));
+    signingSecretSealing.use(new SecretBox(config.ENCRYPTION_KEY, config.ENCRYPTION_KEYS_PREVIOUS));
     return {
       module: WebhooksModule,
       imports: [
-        ServiceCoreModule.forRoot({ service: 'webhooks', config, logger, calls: [], database: true, redis: true }),
+        ServiceCoreModule.forRoot({ service: 'webhooks', config, logger, calls: [], database: true, redis: true, consumesEvents: [...EVENT_TYPES] }),
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'webhooks', entities, migrations: webhooksMigrations })),
         TypeOrmModule.forFeature(entities),
       ],

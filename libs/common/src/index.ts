@@ -10,3 +10,6 @@ export * from './health';
 export * from './database';
 export * from './nest';
 export * from './crypto';
+export * from './metrics';
+export * from './tracing';
+export * from './net';

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 
+// End-to-end cases drive five processes on a shared 2-core machine: 30 s per case, not Jest's 5 s.
+jest.setTimeout(30_000);
+
 // The launcher `npm start` uses, so tests run the system exactly as a user does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Stack } = require('../../../scripts/lib/stack.js');
@@ -25,20 +28,28 @@ export interface TestStack {
  * The whole system (dev broker + five services as processes) on its own ports
  * (`basePort`..`basePort+4`) against the test database. One per test file.
  */
-export async function startTestStack(basePort: number, extra: Record<string, Record<string, string>> = {}): Promise<TestStack> {
+export async function startTestStack(
+  basePort: number,
+  extra: Record<string, Record<string, string>> = {},
+  /** The user's environment the stack reads (default: this process's environment over `.env`). */
+  env?: Record<string, string | undefined>,
+): Promise<TestStack> {
   const secrets = {
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN: randomBytes(24).toString('base64url'),
     INTERNAL_TOKEN: randomBytes(24).toString('base64url'),
+    CREDENTIALS_TRANSPORT_KEY: randomBytes(32).toString('base64'),
   };
   const localRoot = mkdtempSync(join(tmpdir(), 'e2e-local-'));
   const logDir = join(__dirname, '../../../.run/test-logs', String(basePort));
   const stack = new Stack({
     basePort,
-    database: 'unified_storage_test',
+    // TEST_DATABASE lets two checkouts run their suites at once without sharing tables.
+    database: process.env.TEST_DATABASE ?? 'unified_storage_test',
     secrets,
     localRoot,
     logDir,
+    env,
     extra: { common: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...extra.common }, ...extra },
   });
   try {

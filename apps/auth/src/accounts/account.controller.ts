@@ -30,6 +30,6 @@ export class AccountController {
 
   @MessagePattern(AccountCredentialsGet.topic)
   credentials(@Payload() payload: unknown) {
-    return handleRpc(AccountCredentialsGet, payload, this.logger, (data, meta) => this.accounts.credentials(meta, data.accountId));
+    return handleRpc(AccountCredentialsGet, payload, this.logger, (data, meta) => this.accounts.sealedCredentials(meta, data.accountId));
   }
 }

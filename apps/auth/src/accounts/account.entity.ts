@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 
 @Entity({ name: 'accounts' })
 @Index('accounts_app_id_id', ['appId', 'id'])
+@Index('accounts_app_service_upstream_user', ['appId', 'service', 'upstreamUserId'], { unique: true })
 export class AccountEntity {
   /** Integer ids: Kloudless clients accept only digits (or `me`) in the account position. */
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
@@ -21,6 +22,10 @@ export class AccountEntity {
 
   @Column({ type: 'boolean', default: false })
   admin: boolean;
+
+  /** The provider's id of the connected user (OAuth services): reconnecting the same user updates this row. */
+  @Column({ name: 'upstream_user_id', type: 'varchar', length: 255, nullable: true })
+  upstreamUserId: string | null;
 
   /** The connection config (credentials included), sealed by SecretBox. */
   @Column({ name: 'config_sealed', type: 'text' })

@@ -4,7 +4,7 @@ import { authMigrations } from '../migrations';
 import { AccountEntity } from './account.entity';
 import { AccountRepository } from './account.repository';
 
-const url = (role: string) => `postgres://${role}:${role}@127.0.0.1:5432/unified_storage_test`;
+const url = (role: string) => `postgres://${role}:${role}@127.0.0.1:5432/${process.env.TEST_DATABASE ?? 'unified_storage_test'}`;
 
 describe('auth schema (real Postgres)', () => {
   let db: DataSource;
@@ -27,7 +27,7 @@ describe('auth schema (real Postgres)', () => {
   it('runs its migrations idempotently', async () => {
     expect(await db.runMigrations()).toEqual([]);
     const tables = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'auth'`);
-    expect(tables.map((t: { table_name: string }) => t.table_name).sort()).toEqual(['accounts', 'migrations']);
+    expect(tables.map((t: { table_name: string }) => t.table_name).sort()).toEqual(['access_tokens', 'accounts', 'migrations', 'oauth_codes', 'oauth_states']);
   });
 
   it('gives integer ids and keeps every query inside one app', async () => {

@@ -10,6 +10,8 @@ import {
   RPC_CLIENT,
   RpcClient,
   type AccountCredentials,
+  CredentialsTransport,
+  type SealedCredentials,
   type AccountConnectedData,
   type AccountDeletedData,
   type MessageMeta,
@@ -18,6 +20,7 @@ import {
   type ServiceName,
   SecretBox,
 } from '@app/common';
+import { reconnect, TokenRefreshService, type OAuthConfig } from '../oauth/token-refresh.service';
 import { AccountRepository } from './account.repository';
 import { toPublicAccount } from './account.mapper';
 
@@ -26,6 +29,8 @@ export class AccountService {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly secrets: SecretBox,
+    private readonly refresher: TokenRefreshService,
+    private readonly transport: CredentialsTransport,
     @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
     @Inject(EVENT_PUBLISHER) private readonly events: EventPublisher,
   ) {}
@@ -60,10 +65,26 @@ export class AccountService {
     return { deleted: true };
   }
 
-  /** Decrypted connection config, for the connectors service only. */
-  async credentials(meta: MessageMeta, accountId: number): Promise<AccountCredentials> {
+  /**
+   * Decrypted connection config, for the connectors service only. An OAuth
+   * access token is never handed out within the refresh margin of its expiry:
+   * it is refreshed first (proactive). `usedTokenSha256` (reactive: the
+   * upstream refused that token) forces a refresh unless a peer already did.
+   */
+  /** The credentials sealed for the connectors service and bound to this request: what goes over Kafka. */
+  async sealedCredentials(meta: MessageMeta, accountId: number, usedTokenSha256: string | null = null): Promise<SealedCredentials> {
+    return this.transport.seal(meta, await this.credentials(meta, accountId, usedTokenSha256));
+  }
+
+  async credentials(meta: MessageMeta, accountId: number, usedTokenSha256: string | null = null): Promise<AccountCredentials> {
     const row = await this.require(meta, accountId);
-    return { accountId: row.id, service: row.service as ServiceName, config: this.secrets.open(row.configSealed) };
+    let config = this.secrets.open<Record<string, unknown>>(row.configSealed);
+    const oauth = (config as Partial<OAuthConfig>).oauth;
+    if (oauth && !row.active) throw reconnect(row.service);
+    if (oauth && (usedTokenSha256 || this.refresher.isDue(oauth))) {
+      config = { ...(await this.refresher.refresh(meta, accountId, usedTokenSha256 ?? undefined)) };
+    }
+    return { accountId: row.id, service: row.service as ServiceName, config };
   }
 
   private async require(meta: MessageMeta, accountId: number) {

@@ -1,4 +1,6 @@
 import { CreateAccounts1763900000000 } from './1763900000000-create-accounts';
+import { CreateAccessTokens1764000000000 } from './1764000000000-create-access-tokens';
+import { CreateOAuthFlow1764000000001 } from './1764000000001-create-oauth-flow';
 
 /** Every migration of the auth schema, oldest first. */
-export const authMigrations = [CreateAccounts1763900000000];
+export const authMigrations = [CreateAccounts1763900000000, CreateAccessTokens1764000000000, CreateOAuthFlow1764000000001];

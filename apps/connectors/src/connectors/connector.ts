@@ -105,8 +105,14 @@ export interface Connector {
 
   /** Optional: server-side copy. @throws NotFoundError; ConflictError if `to` exists */
   copy?(from: string, to: string): Promise<Entry>;
-  /** Optional: chunked upload into `path`, committed by ChunkWriter.complete. */
-  openChunkWriter?(path: string, options: { size: number; partSize: number }): Promise<ChunkWriter>;
+  /**
+   * Optional: chunked upload into `path`, committed by ChunkWriter.complete.
+   * `uploadKey` (a session id) names what the upload keeps upstream meanwhile (a temp file), so
+   * abortChunkUpload can find it after the writer is gone.
+   */
+  openChunkWriter?(path: string, options: { size: number; partSize: number; uploadKey?: string }): Promise<ChunkWriter>;
+  /** Optional: removes what the upload `uploadKey` into `path` left behind when its writer is lost (a restart). Idempotent. */
+  abortChunkUpload?(path: string, uploadKey: string): Promise<void>;
   /** Optional: name search below `folder`. */
   search?(folder: string, query: string, options: ListOptions): Promise<Page<Entry>>;
   /**
@@ -120,7 +126,7 @@ export interface Connector {
 }
 
 /** Capability test callers use instead of branching on a connector's name. */
-export function has<K extends 'copy' | 'openChunkWriter' | 'search'>(
+export function has<K extends 'copy' | 'openChunkWriter' | 'search' | 'abortChunkUpload'>(
   connector: Connector,
   capability: K,
 ): connector is Connector & Required<Pick<Connector, K>> {

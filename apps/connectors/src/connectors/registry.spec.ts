@@ -1,5 +1,7 @@
-import { InvalidParametersError } from '@app/common';
+import { InvalidParametersError, OutboundPolicy } from '@app/common';
 import { connectorTypes, createConnector, isServiceName } from './registry';
+
+const deps = { outbound: new OutboundPolicy() };
 
 describe('connector registry', () => {
   it('lists every connector once, each with config validation, a factory and traits', () => {
@@ -12,8 +14,8 @@ describe('connector registry', () => {
   });
 
   it('builds a connector from a raw config, refusing a bad one', () => {
-    expect(createConnector('local', { path: '/tmp' }).features.bucketBased).toBe(false);
-    expect(() => createConnector('s3', { bucket: 'b' })).toThrow(InvalidParametersError);
+    expect(createConnector('local', { path: '/tmp' }, deps).features.bucketBased).toBe(false);
+    expect(() => createConnector('s3', { bucket: 'b' }, deps)).toThrow(InvalidParametersError);
   });
 
   it('knows service names', () => {
@@ -23,7 +25,7 @@ describe('connector registry', () => {
   });
 
   it('keeps has() in line with the instances', () => {
-    const local = createConnector('local', { path: '/tmp' });
+    const local = createConnector('local', { path: '/tmp' }, deps);
     expect(connectorTypes.local.traits.has('copy')).toBe(typeof local.copy === 'function');
     expect(connectorTypes.sftp.traits.has('copy')).toBe(false);
     expect(connectorTypes.azure.traits.has('openChunkWriter')).toBe(true);

@@ -1,3 +1,4 @@
+import type { OutboundPolicy } from '@app/common';
 import { traitsOfClass, type ConnectorTraits } from './capabilities';
 import type { Connector } from './connector';
 import { validateLocalConfig, type LocalConfig } from './local/local.config';
@@ -7,17 +8,23 @@ import { validateS3CompatibleConfig, validateS3Config, type S3Config } from './s
 import { validateSftpConfig, type SftpConfig } from './sftp/sftp.config';
 import { validateWebdavConfig, type WebdavConfig } from './webdav/webdav.config';
 
+/** What a connector is given besides its config. */
+export interface ConnectorDeps {
+  /** Every network connection the connector opens follows this policy (loopback and private addresses refused unless allowed). */
+  outbound: OutboundPolicy;
+}
+
 /** One kind of connector: how to check its config and build it. */
 export interface ConnectorType<C> {
   /** @throws InvalidParametersError naming the bad field */
   validateConfig(raw: unknown): C;
   /** Builds a connector; no network call happens until the first method call. */
-  create(config: C): Connector;
+  create(config: C, deps: ConnectorDeps): Connector;
   /** Features and optional methods, for capabilities before an account exists. */
   readonly traits: ConnectorTraits;
 }
 
-type ConnectorClass<C> = { new (config: C): Connector } & Parameters<typeof traitsOfClass>[0];
+type ConnectorClass<C> = { new (config: C, deps: ConnectorDeps): Connector } & Parameters<typeof traitsOfClass>[0];
 
 /**
  * A connector type whose class (and so its SDK: AWS, Azure, ssh2, webdav…) is
@@ -27,7 +34,7 @@ type ConnectorClass<C> = { new (config: C): Connector } & Parameters<typeof trai
 function lazy<C>(validateConfig: (raw: unknown) => C, load: () => ConnectorClass<C>): ConnectorType<C> {
   return {
     validateConfig,
-    create: (config) => new (load())(config),
+    create: (config, deps) => new (load())(config, deps),
     get traits() {
       return traitsOfClass(load());
     },
@@ -53,7 +60,7 @@ export function isServiceName(name: string): name is ServiceName {
 }
 
 /** Validates a raw config and builds the connector for `service`. @throws InvalidParametersError */
-export function createConnector(service: ServiceName, rawConfig: unknown): Connector {
+export function createConnector(service: ServiceName, rawConfig: unknown, deps: ConnectorDeps): Connector {
   const type = connectorTypes[service] as ConnectorType<unknown>;
-  return type.create(type.validateConfig(rawConfig));
+  return type.create(type.validateConfig(rawConfig), deps);
 }

@@ -7,7 +7,10 @@ import {
   PermissionDeniedError,
   QuotaError,
   RateLimitError,
+  InvalidParametersError,
+  isOutboundRefused,
   UpstreamError,
+  upstreamCalls,
 } from '@app/common';
 import { withRetry } from './retry';
 
@@ -26,7 +29,7 @@ export interface Upstream {
 export function upstreamFor(service: string, toAppError: (err: unknown, op: string) => AppError): Upstream {
   const map = (err: unknown, op: string): AppError => {
     if (err instanceof AppError) return err;
-    const mapped = toAppError(err, op);
+    const mapped = isOutboundRefused(err) ? refusedAddress(err) : toAppError(err, op);
     // Stable tag for logs: connector.<service>.<op>.error; never the credentials.
     Object.defineProperty(mapped, 'tag', { value: `connector.${service}.${op}.error`, enumerable: false });
     Object.defineProperty(mapped, 'cause', { value: err, enumerable: false });
@@ -34,9 +37,13 @@ export function upstreamFor(service: string, toAppError: (err: unknown, op: stri
   };
   const once = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      const result = await fn();
+      upstreamCalls.inc({ connector: service, operation: op, outcome: 'ok' });
+      return result;
     } catch (err) {
-      throw map(err, op);
+      const mapped = map(err, op);
+      upstreamCalls.inc({ connector: service, operation: op, outcome: mapped.constructor.name });
+      throw mapped;
     }
   };
   return {
@@ -66,4 +73,18 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
   if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds));
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - Date.now()) / 1000));
+}
+
+/**
+ * A connection the outbound address policy refused: the account names (or its
+ * name now resolves to) an internal address. Said plainly; it reveals nothing
+ * about the target, since no connection was made.
+ */
+function refusedAddress(err: unknown): AppError {
+  let e = err as { message?: string; cause?: unknown; code?: string };
+  while (e?.code !== 'EOUTBOUNDREFUSED' && e?.cause) e = e.cause as typeof e;
+  const reason = /([^\s]+ resolves to an? [a-z-]+ address \([^)]*\)), which this deployment does not connect to/.exec(String(e?.message ?? ''));
+  return new InvalidParametersError(
+    `${reason ? reason[1] : 'The service address is internal'}, which this deployment does not connect to (OUTBOUND_ALLOW_NETWORKS).`,
+  );
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, InvalidParametersError, type ServiceName } from '@app/common';
+import { CONFIG, InvalidParametersError, OAUTH_SERVICE_NAMES, OutboundPolicy, UnsupportedError, type ServiceName } from '@app/common';
 import { capabilitiesOf } from '../connectors/capabilities';
 import type { Connector } from '../connectors/connector';
-import { connectorTypes, isServiceName, type ConnectorType } from '../connectors/registry';
+import { connectorTypes, isServiceName, type ConnectorDeps, type ConnectorType } from '../connectors/registry';
 import type { ConnectorsConfig } from '../connectors.config';
 import { LocalRoot } from './local-root';
 
@@ -14,31 +14,35 @@ const DISPLAY_FIELDS = ['bucket', 'container', 'host', 'url', 'endpoint'];
  * config against its service before auth stores it.
  *
  * `local` paths are this deployment's policy, not a connector capability:
- * users give a folder relative to LOCAL_STORAGE_ROOT, the stored config keeps
- * it relative, and it is resolved (and checked again) each time.
+ * each app's accounts live in its own directory below LOCAL_STORAGE_ROOT
+ * (see LocalRoot); users give a folder relative to it, the stored config keeps
+ * it relative, and the connector checks on every call that its real path
+ * stays inside the app's directory.
  */
 @Injectable()
 export class ConnectorFactory {
   private readonly localRoot: LocalRoot;
+  private readonly deps: ConnectorDeps;
 
   constructor(@Inject(CONFIG) config: ConnectorsConfig) {
+    this.deps = { outbound: OutboundPolicy.parse(config.OUTBOUND_ALLOW_NETWORKS) };
     this.localRoot = new LocalRoot(config.LOCAL_STORAGE_ROOT);
   }
 
   /** @returns the config to store and a display name. @throws InvalidParametersError, AuthError (401 service_unauthorized) */
-  async validate(service: ServiceName, raw: Record<string, unknown>): Promise<{ config: Record<string, unknown>; account: string }> {
+  async validate(appId: string, service: ServiceName, raw: Record<string, unknown>): Promise<{ config: Record<string, unknown>; account: string }> {
     const type = typeOf(service);
     let stored: Record<string, unknown>;
     let live: unknown;
     if (service === 'local') {
-      const { relative, absolute } = await this.localRoot.prepare(raw.path);
-      stored = { path: relative };
-      live = type.validateConfig({ path: absolute });
+      const prepared = await this.localRoot.prepare(appId, raw.path);
+      stored = { ...prepared.stored };
+      live = type.validateConfig({ path: prepared.absolute, jail: prepared.jail });
     } else {
       live = type.validateConfig(raw);
       stored = live as Record<string, unknown>;
     }
-    const connector = type.create(live);
+    const connector = type.create(live, this.deps);
     try {
       await (connector.validateCredentials ? connector.validateCredentials() : connector.stat(''));
     } finally {
@@ -47,10 +51,11 @@ export class ConnectorFactory {
     return { config: stored, account: displayName(service, stored) };
   }
 
-  create(service: ServiceName, stored: Record<string, unknown>): Connector {
+  /** The live connector of an account of `appId`. @throws InvalidParametersError; UnsupportedError (501) for an OAuth service whose connector is not built yet */
+  async create(appId: string, service: string, stored: Record<string, unknown>): Promise<Connector> {
     const type = typeOf(service);
-    const config = service === 'local' ? { path: this.localRoot.resolve(stored.path).absolute } : stored;
-    return type.create(type.validateConfig(config));
+    const config = service === 'local' ? { path: (await this.localRoot.open(appId, stored)).absolute, jail: this.localRoot.appDir(appId) } : stored;
+    return type.create(type.validateConfig(config), this.deps);
   }
 
   capabilities(service: string) {
@@ -60,6 +65,10 @@ export class ConnectorFactory {
 }
 
 function typeOf(service: string): ConnectorType<unknown> {
+  if ((OAUTH_SERVICE_NAMES as readonly string[]).includes(service)) {
+    // The account can be connected (auth holds its tokens); storage calls wait for its connector.
+    throw new UnsupportedError(`The ${service} connector is not built yet: the account is connected and its tokens are stored, but storage calls are not available.`);
+  }
   if (!isServiceName(service)) throw new InvalidParametersError(`The "${service}" service is not available.`);
   return connectorTypes[service] as ConnectorType<unknown>;
 }

@@ -10,7 +10,7 @@ export class CredentialsController {
 
   @MessagePattern(CredentialsValidate.topic)
   validate(@Payload() payload: unknown) {
-    return handleRpc(CredentialsValidate, payload, this.logger, (data) => this.factory.validate(data.service, data.config));
+    return handleRpc(CredentialsValidate, payload, this.logger, (data, meta) => this.factory.validate(meta.appId, data.service, data.config));
   }
 
   @MessagePattern(CapabilitiesGet.topic)

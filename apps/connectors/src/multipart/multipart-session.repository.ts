@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { MultipartSessionEntity } from './multipart-session.entity';
 
 /** Sessions are always looked up within one app and account. */
@@ -25,8 +25,20 @@ export class MultipartSessionRepository {
     await this.repo.delete({ ...scope, id });
   }
 
-  /** Expired sessions, for clean-up. */
-  expired(limit = 100): Promise<MultipartSessionEntity[]> {
-    return this.repo.find({ where: { expiresAt: LessThan(new Date()) }, take: limit });
+  /**
+   * Deletes up to `limit` expired sessions and returns them, for clean-up. Safe with several
+   * instances: each row is claimed by one (SKIP LOCKED), and a crash after the claim only leaves
+   * what the orphan sweep of the connector would find anyway.
+   */
+  async claimExpired(limit = 100): Promise<MultipartSessionEntity[]> {
+    const rows: Array<Record<string, unknown>> = await this.repo.query(
+      `DELETE FROM multipart_sessions WHERE id IN (
+         SELECT id FROM multipart_sessions WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
+       ) RETURNING id, app_id, account_id, path`,
+      [limit],
+    );
+    // DELETE … RETURNING through query() answers [rows, count] on Postgres
+    const list = (Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ id: string; app_id: string; account_id: number; path: string }>;
+    return list.map((r) => Object.assign(new MultipartSessionEntity(), { id: r.id, appId: r.app_id, accountId: Number(r.account_id), path: r.path }));
   }
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
 import {
   CONFIG,
   InvalidParametersError,
+  LOGGER,
   joinPath,
   NotFoundError,
   UnsupportedError,
@@ -20,7 +22,6 @@ import { FileEvents } from '../storage/upload-events';
 import { MultipartSessionEntity } from './multipart-session.entity';
 import { MultipartSessionRepository, type AccountScope } from './multipart-session.repository';
 
-const SESSION_TTL_MS = 24 * 3600_000;
 
 /** Part size for a file: the configured default, raised so the parts fit the service's limits. */
 export function choosePartSize(size: number, preferred: number, features: Features): number {
@@ -39,17 +40,57 @@ export function choosePartSize(size: number, preferred: number, features: Featur
  * (a restart loses the parts sent so far: the client starts a new session).
  */
 @Injectable()
-export class MultipartService implements OnApplicationShutdown {
+export class MultipartService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly writers = new Map<string, { writer: ChunkWriter; connector: Connector }>();
   private readonly preferredPartSize: number;
+  private readonly ttlMs: number;
+  private readonly sweepMs: number;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     private readonly sessions: MultipartSessionRepository,
     private readonly accounts: AccountConnectors,
     private readonly events: FileEvents,
     @Inject(CONFIG) config: ConnectorsConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.preferredPartSize = config.MULTIPART_PART_SIZE;
+    this.ttlMs = config.MULTIPART_SESSION_TTL_S * 1000;
+    this.sweepMs = config.MULTIPART_SWEEP_INTERVAL_S * 1000;
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweeper = setInterval(() => void this.sweepExpired(), this.sweepMs);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Expired sessions: the row goes, the live writer (if this process holds it)
+   * is aborted, and what the upload left upstream is removed even when the
+   * writer was lost to a restart (abortChunkUpload by the session id). Never throws.
+   */
+  async sweepExpired(): Promise<number> {
+    let cleaned = 0;
+    try {
+      for (const session of await this.sessions.claimExpired()) {
+        const open = this.writers.get(session.id);
+        this.writers.delete(session.id);
+        try {
+          if (open) await open.writer.abort();
+          else {
+            const connector = await this.accounts.get({ appId: session.appId, requestId: `multipart-sweep-${session.id}` }, session.accountId);
+            if (has(connector, 'abortChunkUpload')) await connector.abortChunkUpload(session.path, session.id);
+          }
+          cleaned++;
+        } catch (err) {
+          this.logger.warn({ err: String(err), sessionId: session.id }, 'connectors.multipart.sweep.abort_failed');
+        }
+      }
+    } catch (err) {
+      this.logger.error({ err: String(err) }, 'connectors.multipart.sweep.failed');
+    }
+    if (cleaned > 0) this.logger.info({ sessions: cleaned }, 'connectors.multipart.swept');
+    return cleaned;
   }
 
   async create(meta: MessageMeta, input: { parentId: string; name: string; size: number; overwrite: boolean }): Promise<MultipartSession> {
@@ -61,10 +102,11 @@ export class MultipartService implements OnApplicationShutdown {
     const name = existing && (!input.overwrite || existing.kind === 'folder') ? await freeName(connector, folder, input.name) : input.name;
     const path = joinPath(folder, name);
     const partSize = choosePartSize(input.size, this.preferredPartSize, connector.features);
-    const writer = await connector.openChunkWriter(path, { size: input.size, partSize });
     const id = randomUUID();
+    // The session id names the upload upstream, so an expired session is found and removed after a restart too.
+    const writer = await connector.openChunkWriter(path, { size: input.size, partSize, uploadKey: id });
     const row = await this.sessions.insert(scope, {
-      id, parentId: input.parentId, path, size: input.size, partSize, expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+      id, parentId: input.parentId, path, size: input.size, partSize, expiresAt: new Date(Date.now() + this.ttlMs),
     });
     this.writers.set(id, { writer, connector });
     return toSession(row);
@@ -105,6 +147,7 @@ export class MultipartService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     await Promise.allSettled([...this.writers.values()].map((w) => w.writer.abort()));
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { AccountCredentialsGet, CONFIG, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import { AccountCredentialsGet, CONFIG, CredentialsTransport, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
 import type { Connector } from '../connectors/connector';
 import type { ConnectorsConfig } from '../connectors.config';
 import { ConnectorFactory } from '../credentials/connector-factory';
@@ -14,11 +14,14 @@ export class AccountConnectors implements OnApplicationShutdown {
   private readonly cache = new Map<string, { connector: Promise<Connector>; expires: number }>();
   private readonly ttlMs: number;
 
+  private readonly transport: CredentialsTransport;
+
   constructor(
     @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
     private readonly factory: ConnectorFactory,
     @Inject(CONFIG) config: ConnectorsConfig,
   ) {
+    this.transport = new CredentialsTransport(config.CREDENTIALS_TRANSPORT_KEY);
     this.ttlMs = config.CONNECTOR_CACHE_TTL_S * 1000;
   }
 
@@ -27,10 +30,16 @@ export class AccountConnectors implements OnApplicationShutdown {
     const hit = this.cache.get(key);
     if (hit && hit.expires > Date.now()) return hit.connector;
     if (hit) this.evict(key);
-    const connector = this.rpc
-      .call(AccountCredentialsGet, meta, { accountId })
-      .then((creds) => this.factory.create(creds.service, creds.config));
-    this.cache.set(key, { connector, expires: Date.now() + this.ttlMs });
+    const entry = { connector: null as unknown as Promise<Connector>, expires: Date.now() + this.ttlMs };
+    entry.connector = this.rpc.call(AccountCredentialsGet, meta, { accountId }).then((reply) => {
+      const creds = this.transport.open(meta, reply);
+      // Never keep an OAuth access token past its expiry (auth hands out tokens well before it).
+      const expiresAt = Date.parse(String((creds.config.oauth as { expiresAt?: string } | undefined)?.expiresAt ?? ''));
+      if (Number.isFinite(expiresAt)) entry.expires = Math.min(entry.expires, expiresAt);
+      return this.factory.create(meta.appId, creds.service, creds.config);
+    });
+    const connector = entry.connector;
+    this.cache.set(key, entry);
     connector.catch(() => this.cache.delete(key));
     return connector;
   }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { ACCOUNT_DELETED, type AccountDeletedData, type DomainEvent } from '@app/common';
+import { ACCOUNT_DELETED, ACCOUNT_REAUTH_REQUIRED, ACCOUNT_TOKEN_REFRESHED, type DomainEvent } from '@app/common';
 import { AccountConnectors } from './account-connectors';
 
 /** Account events that change what connectors may keep in memory. */
@@ -8,8 +8,23 @@ import { AccountConnectors } from './account-connectors';
 export class AccountEventsController {
   constructor(private readonly connectors: AccountConnectors) {}
 
+  /** Deleted, refreshed (the cached access token is stale) or needing re-authorization: drop the live connector. */
   @EventPattern(ACCOUNT_DELETED)
-  accountDeleted(@Payload() event: DomainEvent<AccountDeletedData>) {
+  accountDeleted(@Payload() event: DomainEvent<unknown>) {
+    this.forget(event);
+  }
+
+  @EventPattern(ACCOUNT_TOKEN_REFRESHED)
+  tokenRefreshed(@Payload() event: DomainEvent<unknown>) {
+    this.forget(event);
+  }
+
+  @EventPattern(ACCOUNT_REAUTH_REQUIRED)
+  reauthRequired(@Payload() event: DomainEvent<unknown>) {
+    this.forget(event);
+  }
+
+  private forget(event: DomainEvent<unknown> | undefined) {
     if (event?.appId && typeof event.accountId === 'number') this.connectors.forget(event.appId, event.accountId);
   }
 }

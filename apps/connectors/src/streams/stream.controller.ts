@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { ArgumentsHost, Catch, Controller, Get, Inject, Param, Post, Put, Req, Res, UseFilters, UseGuards, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AppError, InternalError, InvalidParametersError, LOGGER, requestContext, type MessageMeta } from '@app/common';
+import { AppError, InternalError, InvalidParametersError, LOGGER, requestContext, traceIdOf, type MessageMeta } from '@app/common';
 import { MultipartService } from '../multipart/multipart.service';
 import { InternalTokenGuard } from './internal-token.guard';
 import { StreamService } from './stream.service';
@@ -27,7 +27,8 @@ function metaOf(req: Request): MessageMeta & { accountId: number } {
   const accountId = Number(req.params.accountId);
   const appId = req.header('x-app-id');
   if (!appId || !Number.isInteger(accountId) || accountId < 1) throw new InvalidParametersError('Missing app or account.');
-  return { appId, accountId, requestId: req.header('x-request-id') ?? 'internal' };
+  const traceparent = req.header('traceparent');
+  return { appId, accountId, requestId: req.header('x-request-id') ?? 'internal', ...(traceIdOf(traceparent) ? { traceparent } : {}) };
 }
 
 function lengthOf(req: Request): number | undefined {
@@ -51,7 +52,7 @@ export class StreamController {
   @Get('files/:fileId/contents')
   async download(@Req() req: Request, @Res() res: Response, @Param('fileId') fileId: string): Promise<void> {
     const meta = metaOf(req);
-    await requestContext.run({ requestId: meta.requestId }, async () => {
+    await requestContext.run({ requestId: meta.requestId, traceparent: meta.traceparent }, async () => {
       const file = await this.streams.download(meta, fileId, req.header('range'));
       res.setHeader('Content-Type', file.mimeType ?? 'application/octet-stream');
       res.setHeader('Content-Length', String(file.contentLength));

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { AppError, InvalidRangeError, joinPath, type MessageMeta, type PublicStorageObject } from '@app/common';
+import { AppError, bytesStreamed, InvalidRangeError, joinPath, type MessageMeta, type PublicStorageObject } from '@app/common';
 import type { ReadResult } from '../connectors/connector';
 import { AccountConnectors } from '../storage/account-connectors';
 import { entryOf, freeName, parentFolder, statOrNull } from '../storage/object-paths';
@@ -21,6 +21,8 @@ export class StreamService {
     if (range === 'unsatisfiable') throw new InvalidRangeError();
     if (range && entry.size !== null && range.start >= entry.size) throw new InvalidRangeError(`The range starts at byte ${range.start} but the file has ${entry.size} bytes.`);
     const result = await connector.read(entry.path, range);
+    // counted when the stream ends: a 'data' listener here would start the flow before the caller pipes it
+    result.stream.once('end', () => bytesStreamed.inc({ direction: 'download' }, result.contentLength));
     if (!range) return result;
     return { ...result, range: { start: range.start, end: range.start + result.contentLength - 1 } };
   }
@@ -39,6 +41,7 @@ export class StreamService {
     }
     const name = existing && !input.overwrite ? await freeName(connector, folder, input.name) : input.name;
     const entry = await connector.write(joinPath(folder, name), body, { size: input.size, mimeType: input.mimeType });
+    bytesStreamed.inc({ direction: 'upload' }, entry.size ?? 0);
     const file = toStorageObject(entry, meta.accountId, input);
     await this.events.uploaded(meta, file);
     return file;
@@ -49,8 +52,10 @@ export class StreamService {
     const connector = await this.accounts.get(meta, meta.accountId);
     const entry = await entryOf(connector, fileId, 'file');
     const written = await connector.write(entry.path, body, { size: input.size, mimeType: input.mimeType });
+    bytesStreamed.inc({ direction: 'upload' }, written.size ?? 0);
     const file = toStorageObject(written, meta.accountId, input);
     await this.events.uploaded(meta, file);
     return file;
   }
 }
+

@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '@app/common';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
@@ -67,3 +68,6 @@ export function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => (done ??= fn());
 }
+
+/** The test servers listen on loopback, which connectors refuse by default (the outbound address policy). */
+export const loopbackDeps = { outbound: new OutboundPolicy(['loopback']) };

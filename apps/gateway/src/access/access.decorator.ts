@@ -1,6 +1,11 @@
 import { SetMetadata } from '@nestjs/common';
 
-/** Who may call a route: `public` (health), `admin` (ADMIN_TOKEN), `app` (an API key; the default). */
-export type AccessLevel = 'public' | 'admin' | 'app';
+/**
+ * Who may call a route: `public` (health), `admin` (ADMIN_TOKEN), `app` (an API
+ * key, or a Bearer token on its own account; the default), `oauth` (public with
+ * its own authentication: the OAuth endpoints check the credentials they carry,
+ * e.g. `client_secret` inside a form body, themselves).
+ */
+export type AccessLevel = 'public' | 'admin' | 'app' | 'oauth';
 export const ACCESS_KEY = 'access';
 export const Access = (level: AccessLevel) => SetMetadata(ACCESS_KEY, level);

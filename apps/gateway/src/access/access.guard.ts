@@ -4,7 +4,9 @@ import type { Request } from 'express';
 import { AppError, CONFIG, secretsEqual } from '@app/common';
 import { AppService } from '../apps/app.service';
 import type { GatewayConfig } from '../gateway.config';
+import { AuthFailures } from '../rate-limit/auth-failures.service';
 import { ACCESS_KEY, type AccessLevel } from './access.decorator';
+import { bearerAccountPath, BearerGrants } from './bearer-grants.service';
 
 /**
  * Reads `Authorization: <scheme> <credential>`. Scheme names match
@@ -20,12 +22,27 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apps: AppService,
+    private readonly bearer: BearerGrants,
+    private readonly failures: AuthFailures,
     @Inject(CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const level = this.reflector.getAllAndOverride<AccessLevel>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? 'app';
-    if (level === 'public') return true;
+    // `oauth` routes authenticate inside the handler (credentials in the form body or their own Bearer check).
+    if (level === 'public' || level === 'oauth') return true;
+    // An address that failed too often this minute is refused before any credential is checked.
+    const req = context.switchToHttp().getRequest<Request>();
+    await this.failures.assertAllowed(req);
+    try {
+      return await this.authenticate(context, level);
+    } catch (err) {
+      if (err instanceof AppError && ['unauthorized', 'invalid_token', 'authentication_required'].includes(err.code)) await this.failures.record(req);
+      throw err;
+    }
+  }
+
+  private async authenticate(context: ExecutionContext, level: Exclude<AccessLevel, 'public' | 'oauth'>): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     const auth = parseAuthorization(req.header('authorization'));
     if (!auth) throw new AppError('authentication_required', 'An Authorization header is required: "APIKey <key>" or "Bearer <token>".');
@@ -40,7 +57,13 @@ export class AccessGuard implements CanActivate {
       req.caller = { appId };
       return true;
     }
-    if (auth.scheme === 'bearer') throw new AppError('invalid_token', 'The bearer token is invalid.');
-    throw new AppError('unauthorized', `Unsupported authorization scheme "${auth.scheme}"; use "APIKey <key>".`);
+    if (auth.scheme === 'bearer') {
+      // One account only: `me` and the token's own id route to it (the path is rewritten to the number), anything else is 403.
+      const grant = await this.bearer.grantFor(auth.credential, req.requestId);
+      req.params.accountId = bearerAccountPath(grant, req.params?.accountId as string | undefined);
+      req.caller = { appId: grant.appId, accountId: grant.accountId };
+      return true;
+    }
+    throw new AppError('unauthorized', `Unsupported authorization scheme "${auth.scheme}"; use "APIKey <key>" or "Bearer <token>".`);
   }
 }

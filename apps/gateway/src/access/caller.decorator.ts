@@ -1,12 +1,13 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { InvalidParametersError, type MessageMeta } from '@app/common';
+import { InvalidParametersError, requestContext, type MessageMeta } from '@app/common';
 
 /** The message meta of an authenticated app call: who is asking, under which request id. */
 export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext): MessageMeta => {
   const req = ctx.switchToHttp().getRequest<Request>();
   const meta: MessageMeta = { requestId: req.requestId, appId: req.caller!.appId };
-  const traceparent = req.header('traceparent');
+  // The request's trace, validated and continued by requestIdMiddleware (never the raw header).
+  const traceparent = requestContext.getStore()?.traceparent;
   if (traceparent) meta.traceparent = traceparent;
   return meta;
 });
@@ -14,6 +15,7 @@ export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext): Me
 /**
  * The `{account_id}` path segment: digits, or `me` (the account of a Bearer
  * token — not valid with an API key, which spans all of the app's accounts).
+ * With a Bearer token the AccessGuard has already rewritten `me` to its id.
  */
 export const AccountId = createParamDecorator((_: unknown, ctx: ExecutionContext): number => {
   const raw = ctx.switchToHttp().getRequest<Request>().params.accountId;

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
 import { z } from 'zod';
+import { BearerGrants } from '../access/bearer-grants.service';
 import { AccountId, Meta } from '../access/caller.decorator';
 import { pagingQuery, type PagingQuery } from '../http/paging-query';
 import { queryFlag } from '../http/query-flags';
@@ -10,7 +11,7 @@ const getQuery = z.object({ retrieve_full: queryFlag(false) });
 
 @Controller('v1/accounts')
 export class AccountsController {
-  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
+  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient, private readonly bearer: BearerGrants) {}
 
   @Post()
   @HttpCode(201)
@@ -36,5 +37,7 @@ export class AccountsController {
   @HttpCode(204)
   async delete(@Meta() meta: MessageMeta, @AccountId() accountId: number): Promise<void> {
     await this.rpc.call(AccountDelete, meta, { accountId });
+    // Its tokens went with it in auth; drop this instance's cached grants too.
+    this.bearer.forgetAccount(meta.appId, accountId);
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
 import { AppEntity } from './app.entity';
+import { RedirectUriEntity } from './redirect-uri.entity';
 
 @Injectable()
 export class AppRepository {
@@ -21,5 +22,26 @@ export class AppRepository {
   async findAppIdByKeyDigest(keySha256: string): Promise<string | null> {
     const key = await this.db.getRepository(ApiKeyEntity).findOneBy({ keySha256, revokedAt: IsNull() });
     return key?.appId ?? null;
+  }
+
+  async exists(appId: string): Promise<boolean> {
+    return this.db.getRepository(AppEntity).existsBy({ id: appId });
+  }
+
+  /** Replaces the app's registered redirect URIs. */
+  async setRedirectUris(appId: string, uris: string[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(RedirectUriEntity, { appId });
+      if (uris.length) await tx.insert(RedirectUriEntity, uris.map((uri) => ({ appId, uri })));
+    });
+  }
+
+  async redirectUris(appId: string): Promise<string[]> {
+    const rows = await this.db.getRepository(RedirectUriEntity).find({ where: { appId }, order: { id: 'ASC' } });
+    return rows.map((r) => r.uri);
+  }
+
+  isRedirectUriRegistered(appId: string, uri: string): Promise<boolean> {
+    return this.db.getRepository(RedirectUriEntity).existsBy({ appId, uri });
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@app/common';
 import { digestKey, generateApiKey, generateAppId } from './api-key';
 import { AppRepository } from './app.repository';
 
@@ -26,5 +27,26 @@ export class AppService {
     if (this.keyCache.size > 10_000) this.keyCache.clear();
     this.keyCache.set(digest, { appId, expires: Date.now() + KEY_CACHE_MS });
     return appId;
+  }
+
+  /** Replaces the redirect URIs the OAuth flow may send this app's users to. @throws NotFoundError */
+  async setRedirectUris(appId: string, uris: string[]): Promise<{ redirect_uris: string[] }> {
+    await this.requireApp(appId);
+    await this.apps.setRedirectUris(appId, [...new Set(uris)]);
+    return { redirect_uris: await this.apps.redirectUris(appId) };
+  }
+
+  async redirectUris(appId: string): Promise<{ redirect_uris: string[] }> {
+    await this.requireApp(appId);
+    return { redirect_uris: await this.apps.redirectUris(appId) };
+  }
+
+  /** Exact match against the app's registered URIs (RFC 6749 §3.1.2.3); false for an unknown app. */
+  isRedirectUriRegistered(appId: string, uri: string): Promise<boolean> {
+    return this.apps.isRedirectUriRegistered(appId, uri);
+  }
+
+  private async requireApp(appId: string) {
+    if (!(await this.apps.exists(appId))) throw new NotFoundError(`App ${appId.slice(0, 64)} was not found.`);
   }
 }

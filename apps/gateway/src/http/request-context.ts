@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { InvalidParametersError, requestContext } from '@app/common';
+import { childTraceparent, httpRequestDuration, InvalidParametersError, requestContext, spanIdOf, spans, traceIdOf } from '@app/common';
 import { sendError } from './send-error';
 
 export interface Caller {
   appId: string;
+  /** Set for a Bearer token: the one account it authorizes. */
+  accountId?: number;
 }
 
 declare module 'express-serve-static-core' {
@@ -22,7 +24,9 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
   const given = req.header('x-request-id');
   req.requestId = given && CLIENT_ID.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', req.requestId);
-  requestContext.run({ requestId: req.requestId }, next);
+  // Continue the client's trace (W3C traceparent) or start one; every message and internal call carries it on.
+  const traceparent = childTraceparent(req.header('traceparent'));
+  requestContext.run({ requestId: req.requestId, traceparent, parentSpanId: spanIdOf(req.header('traceparent')) }, next);
 }
 
 /**
@@ -35,6 +39,17 @@ export function accessLogMiddleware(logger: Logger) {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The route template (never the raw path) keeps the label set bounded.
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      httpRequestDuration.observe({ route, method: req.method, status: String(res.statusCode) }, ms / 1000);
+      const ctx = requestContext.getStore();
+      if (spans.enabled && ctx?.traceparent) {
+        spans.record({
+          traceId: traceIdOf(ctx.traceparent)!, spanId: spanIdOf(ctx.traceparent)!, parentSpanId: ctx.parentSpanId ?? undefined,
+          name: `${req.method} ${route}`, kind: 'server', startMs: Date.now() - ms, endMs: Date.now(),
+          attributes: { 'http.request.method': req.method, 'http.route': route, 'http.response.status_code': res.statusCode }, error: res.statusCode >= 500,
+        });
+      }
       logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, appId: req.caller?.appId }, 'gateway.request');
     });
     next();

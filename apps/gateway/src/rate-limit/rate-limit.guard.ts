@@ -22,10 +22,12 @@ export class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
+    if (!req.caller) return true; // public routes; failed authentications are limited by AuthFailures
+    // Per connected account where the route names one (seed 002), else per app: every authenticated route counts.
     const accountId = req.params?.accountId;
-    if (!accountId || !req.caller) return true;
+    const limit = accountId ? this.config.RATE_LIMIT_PER_SECOND : this.config.RATE_LIMIT_APP_PER_SECOND;
     const second = Math.floor(Date.now() / 1000);
-    const key = `ratelimit:${req.caller.appId}:${accountId}:${second}`;
+    const key = accountId ? `ratelimit:${req.caller.appId}:${accountId}:${second}` : `ratelimit:${req.caller.appId}:app:${second}`;
     let count: number;
     try {
       const [[, incr]] = (await this.redis.multi().incr(key).expire(key, 2).exec()) as [[Error | null, number]];
@@ -34,7 +36,8 @@ export class RateLimitGuard implements CanActivate {
       this.logger.warn({ err: String(err) }, 'gateway.rate_limit.redis_unavailable');
       return true;
     }
-    if (count <= this.config.RATE_LIMIT_PER_SECOND) return true;
-    throw new AppError('too_many_requests', `More than ${this.config.RATE_LIMIT_PER_SECOND} requests per second for account ${accountId}.`, { retryAfter: 1 });
+    if (count <= limit) return true;
+    const what = accountId ? `account ${accountId}` : 'this app on routes without an account';
+    throw new AppError('too_many_requests', `More than ${limit} requests per second for ${what}.`, { retryAfter: 1 });
   }
 }

@@ -6,6 +6,7 @@ import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
 import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
+import { otherAccount, TransfersService, wantsAsync } from '../tasks/transfers.service';
 import { StreamProxy } from './stream-proxy.service';
 
 const metadataHeader = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
@@ -13,7 +14,7 @@ const uploadQuery = z.object({ overwrite: queryFlag(false) });
 
 @Controller('v1/accounts/:accountId/storage/files')
 export class FilesController {
-  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient, private readonly streams: StreamProxy) {}
+  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient, private readonly streams: StreamProxy, private readonly transfers: TransfersService) {}
 
   /**
    * Upload: the raw body is the file, whatever its Content-Type (SDKs send
@@ -30,7 +31,7 @@ export class FilesController {
     }
     const metadata = parseMetadata(header);
     const query = new ZodPipe(uploadQuery).transform(req.query);
-    await this.streams.forward(req, res, { ...meta, accountId }, 'POST', 'files', {
+    await this.streams.forward(req, res, { ...meta, accountId }, 'POST', ['files'], {
       name: metadata.name, parent_id: metadata.parent_id, overwrite: String(query.overwrite), raw: String(rawData),
     });
   }
@@ -43,13 +44,13 @@ export class FilesController {
   /** Download, streamed; `Range` → 206. */
   @Get(':fileId/contents')
   async contents(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') fileId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.streams.forward(req, res, { ...meta, accountId }, 'GET', `files/${encodeURIComponent(fileId)}/contents`);
+    await this.streams.forward(req, res, { ...meta, accountId }, 'GET', ['files', fileId, 'contents']);
   }
 
   /** Replace the contents. */
   @Put(':fileId')
   async replace(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') fileId: string, @RawData() rawData: boolean, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.streams.forward(req, res, { ...meta, accountId }, 'PUT', `files/${encodeURIComponent(fileId)}`, { raw: String(rawData) });
+    await this.streams.forward(req, res, { ...meta, accountId }, 'PUT', ['files', fileId], { raw: String(rawData) });
   }
 
   @Patch(':fileId')
@@ -58,10 +59,23 @@ export class FilesController {
     return this.rpc.call(ObjectUpdate, { ...meta, accountId }, { kind: 'file', id, name: body.name, parentId: body.parent_id, rawData });
   }
 
+  /** Within the account: the service's own copy. Into another account of the app: a transfer task (sync, or 202 + Task with X-Kloudless-Async). */
   @Post(':fileId/copy')
-  @HttpCode(201)
-  copy(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') id: string, @RawData() rawData: boolean, @Body(new ZodPipe(copyBody)) body: CopyBody) {
-    sameAccountOnly(body.account, accountId);
+  async copy(
+    @Meta() meta: MessageMeta,
+    @AccountId() accountId: number,
+    @Param('fileId') id: string,
+    @RawData() rawData: boolean,
+    @Body(new ZodPipe(copyBody)) body: CopyBody,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const destination = otherAccount(body.account, accountId);
+    if (destination !== null) {
+      const input = { source: { accountId, fileId: id }, destination: { accountId: destination, parentId: body.parent_id, name: body.name }, rawData };
+      return this.transfers.copyFile(meta, input, wantsAsync(req.header('x-kloudless-async')), res);
+    }
+    res.status(201);
     return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'file', id, parentId: body.parent_id, name: body.name, rawData });
   }
 

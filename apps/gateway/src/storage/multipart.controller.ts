@@ -35,7 +35,7 @@ export class MultipartController {
   @Put(':sessionId')
   async part(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('sessionId', new ZodPipe(sessionId)) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const partNumber = new ZodPipe(z.object({ part_number: z.coerce.number().int().min(1, 'part_number must be at least 1') })).transform(req.query).part_number;
-    await this.streams.forward(req, res, { ...meta, accountId }, 'PUT', `multipart/${id}`, { part_number: String(partNumber) });
+    await this.streams.forward(req, res, { ...meta, accountId }, 'PUT', ['multipart', id], { part_number: String(partNumber) });
   }
 
   @Post(':sessionId/complete')

@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { CONFIG, ServiceUnavailableError, type MessageMeta } from '@app/common';
+import { AppError, CONFIG, ERROR_CODES, ServiceUnavailableError, type ErrorCode, type MessageMeta, type PublicError } from '@app/common';
 import type { GatewayConfig } from '../gateway.config';
 import { sendError } from '../http/send-error';
 
@@ -24,10 +24,16 @@ export class StreamProxy {
     this.base = new URL(config.CONNECTORS_STREAM_URL);
   }
 
-  async forward(req: Request, res: Response, meta: MessageMeta & { accountId: number }, method: string, path: string, query: Record<string, string> = {}): Promise<void> {
+  /**
+   * @param segments path below the account on the internal endpoint, one segment each: every one is
+   *   percent-encoded, dots included, so no id (`..`, `%2e%2e`, `a/b`) can change which route is called.
+   */
+  async forward(req: Request, res: Response, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string> = {}): Promise<void> {
+    const path = segments.map((s) => encodeURIComponent(s).replace(/\./g, '%2E')).join('/');
     const url = new URL(`/internal/v1/accounts/${meta.accountId}/${path}`, this.base);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const headers: Record<string, string> = { 'x-internal-token': this.config.INTERNAL_TOKEN, 'x-app-id': meta.appId, 'x-request-id': meta.requestId };
+    if (meta.traceparent) headers.traceparent = meta.traceparent;
     for (const name of PASSED_ON) {
       const value = req.header(name);
       if (value !== undefined) headers[name] = value;
@@ -44,7 +50,12 @@ export class StreamProxy {
       throw new ServiceUnavailableError(`The connectors service is not available (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
     });
 
-    res.status(upstream.statusCode ?? 502);
+    const status = upstream.statusCode ?? 502;
+    if (status >= 400) {
+      sendError(res, await publicErrorOf(upstream, status), meta.requestId);
+      return;
+    }
+    res.status(status);
     for (const name of PASSED_BACK) {
       const value = upstream.headers[name];
       if (value !== undefined) res.setHeader(name, value);
@@ -56,4 +67,29 @@ export class StreamProxy {
       if (!res.headersSent) sendError(res, new ServiceUnavailableError('The transfer was interrupted.'), meta.requestId);
     }
   }
+}
+
+/**
+ * The error the connectors answered, if it is in the public shape; anything
+ * else (a framework's own 404 page, a proxy's HTML) becomes a generic public
+ * error of the same status: internal text never reaches the client.
+ */
+async function publicErrorOf(upstream: IncomingMessage, status: number): Promise<AppError> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of upstream) {
+    size += (chunk as Buffer).length;
+    if (size > 64 * 1024) break;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<PublicError>;
+    if (typeof body.error_code === 'string' && (ERROR_CODES as Record<string, number>)[body.error_code] !== undefined && typeof body.message === 'string') {
+      return AppError.fromPublic(body as PublicError);
+    }
+  } catch {
+    // not JSON: fall through to the generic error
+  }
+  const code = (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c] === status) ?? 'bad_gateway';
+  return new AppError(code, status === 404 ? 'Not found.' : 'The storage service answered with an error.');
 }

@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 /** A background task (copy, upload from URL, copy to upload location) and its outcome. */
 @Entity({ name: 'tasks' })
 @Index('tasks_app_account', ['appId', 'accountId'])
+@Index('tasks_app_status', ['appId', 'status'])
 export class TaskEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
@@ -20,6 +21,7 @@ export class TaskEntity {
   @Column({ type: 'varchar', length: 16 })
   status: string;
 
+  /** Progress while it runs: `{ bytes_done, bytes_total }`. */
   @Column({ type: 'jsonb', nullable: true })
   info: Record<string, unknown> | null;
 
@@ -28,6 +30,20 @@ export class TaskEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   error: Record<string, unknown> | null;
+
+  /** What to do (the validated request of the task's contract). */
+  @Column({ type: 'jsonb' })
+  params: Record<string, unknown>;
+
+  /** Set by a cancel on any instance; the worker running the task sees it and stops. */
+  @Column({ name: 'cancel_requested', type: 'boolean', default: false })
+  cancelRequested: boolean;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

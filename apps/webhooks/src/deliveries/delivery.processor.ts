@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CONFIG, LOGGER, PING_EVENT } from '@app/common';
+import { CONFIG, deliveryAttempts, LOGGER, PING_EVENT } from '@app/common';
 import { ReceiverClient } from '../delivery-http/receiver.client';
 import { signedHeaders } from '../delivery-http/signing';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
@@ -109,6 +109,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       'webhooks.delivery.attempt',
     );
     if (!recorded) return; // another worker made this attempt first
+    deliveryAttempts.inc({ outcome: success ? 'delivered' : status === 'pending' ? 'retrying' : 'failed' });
 
     if (gone) {
       await this.subscriptions.disable(scope, endpoint.id, 'Disabled because the receiver answered 410 Gone.');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Bull from 'bull';
 import type { Logger } from 'pino';
-import { CONFIG, LOGGER } from '@app/common';
+import { CONFIG, LOGGER, queueJobOutcomes, registerQueueDepth } from '@app/common';
 import { queueName, type WebhooksConfig } from '../webhooks.config';
 
 /** One attempt of one delivery: the payload shared by producer and processor. */
@@ -29,6 +29,10 @@ export class DeliveryQueue implements OnApplicationShutdown {
       defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
     });
     this.queue.on('error', (err) => this.logger.error({ err: String(err) }, 'webhooks.queue.error'));
+    const name = 'webhook-deliveries';
+    this.queue.on('completed', () => queueJobOutcomes.inc({ queue: name, outcome: 'completed' }));
+    this.queue.on('failed', () => queueJobOutcomes.inc({ queue: name, outcome: 'failed' }));
+    registerQueueDepth(name, () => this.queue.getJobCounts() as unknown as Promise<Record<string, number>>);
   }
 
   static jobId(job: Pick<DeliveryJob, 'deliveryId' | 'attempt'>): string {

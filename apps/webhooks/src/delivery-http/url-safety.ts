@@ -1,50 +1,19 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { classifyAddress, embeddedIPv4, NETWORK_CLASSES, type NetworkClass } from '@app/common';
 
 /**
  * Receiver URL safety: only http(s), and the address actually connected to
  * (after DNS resolution) must be public unless configuration allows its range.
- * Multicast and reserved ranges are never allowed.
+ * Multicast and reserved ranges are never allowed. Addresses are classified by
+ * libs/common's one outbound address policy (IPv6 spellings that embed an IPv4
+ * address count as that address).
  */
-export const NETWORK_CLASSES = ['loopback', 'private', 'link_local'] as const;
-export type NetworkClass = (typeof NETWORK_CLASSES)[number];
-type AddressClass = NetworkClass | 'reserved' | 'public';
+export { classifyAddress, NETWORK_CLASSES, type NetworkClass };
 
-function list(v4: string[], v6: string[]): BlockList {
-  const b = new BlockList();
-  for (const s of v4) { const [net, bits] = s.split('/'); b.addSubnet(net, Number(bits), 'ipv4'); }
-  for (const s of v6) { const [net, bits] = s.split('/'); b.addSubnet(net, Number(bits), 'ipv6'); }
-  return b;
-}
-
-// 0.0.0.0 and :: reach the local host on Linux: they count as loopback.
-const RANGES: Array<[AddressClass, BlockList]> = [
-  ['loopback', list(['127.0.0.0/8', '0.0.0.0/8'], ['::1/128', '::/128'])],
-  ['private', list(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'], ['fc00::/7'])],
-  ['link_local', list(['169.254.0.0/16'], ['fe80::/10'])],
-  ['reserved', list(['224.0.0.0/4', '240.0.0.0/4', '192.0.0.0/24', '198.18.0.0/15', '192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'], ['ff00::/8', '2001:db8::/32', '64:ff9b::/96', '100::/64'])],
-];
-
-/** `::ffff:127.0.0.1` and `::ffff:7f00:1` are IPv4 addresses in disguise. */
+/** `::ffff:127.0.0.1`, `::ffff:7f00:1`, NAT64 and 6to4 spellings are IPv4 addresses in disguise. */
 export function unmapIPv4(address: string): string {
-  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (dotted) return dotted[1];
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (hex) {
-    const hi = parseInt(hex[1], 16);
-    const lo = parseInt(hex[2], 16);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  return address;
-}
-
-export function classifyAddress(raw: string): AddressClass {
-  const address = unmapIPv4(raw);
-  const family = isIP(address);
-  if (family === 0) return 'reserved';
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  for (const [cls, blocks] of RANGES) if (blocks.check(address, type)) return cls;
-  return 'public';
+  return embeddedIPv4(address) ?? address;
 }
 
 export class UrlRefusedError extends Error {}

@@ -10,6 +10,11 @@ export const TOPICS = Object.freeze({
     accountGet: 'auth.account.get',
     accountDelete: 'auth.account.delete',
     accountCredentials: 'auth.account.credentials',
+    tokenIntrospect: 'auth.token.introspect',
+    oauthAuthorize: 'auth.oauth.authorize',
+    oauthCallback: 'auth.oauth.callback',
+    oauthToken: 'auth.oauth.token',
+    oauthRefresh: 'auth.oauth.refresh',
   }),
   connectors: Object.freeze({
     credentialsValidate: 'connectors.credentials.validate',
@@ -28,10 +33,19 @@ export const TOPICS = Object.freeze({
     multipartAbort: 'connectors.multipart.abort',
     capabilitiesGet: 'connectors.capabilities.get',
   }),
+  transfer: Object.freeze({
+    taskCreate: 'transfer.task.create',
+    taskGet: 'transfer.task.get',
+    taskList: 'transfer.task.list',
+    taskCancel: 'transfer.task.cancel',
+  }),
   events: Object.freeze({
     accountConnected: 'account.connected',
     accountDeleted: 'account.deleted',
     accountReauthRequired: 'account.reauth_required',
+    accountTokenRefreshed: 'account.token_refreshed',
+    accountRefreshFailed: 'account.refresh_failed',
+    accountRecovered: 'account.recovered',
     fileUploaded: 'file.uploaded',
     fileDeleted: 'file.deleted',
     taskStarted: 'task.started',
@@ -55,7 +69,7 @@ type Values<T> = T extends string ? T : { [K in keyof T]: Values<T[K]> }[keyof T
 export type Topic = Values<typeof TOPICS>;
 
 /** Request-reply topics of one owner, e.g. `requestTopicsOf('auth')`. */
-export function requestTopicsOf(owner: 'auth' | 'connectors' | 'webhooks'): string[] {
+export function requestTopicsOf(owner: 'auth' | 'connectors' | 'transfer' | 'webhooks'): string[] {
   return Object.values(TOPICS[owner]);
 }
 
@@ -66,7 +80,7 @@ export function deadLetterTopic(topic: string): string {
 
 /** Every topic the development broker must pre-create (the mock has no CreateTopics). */
 export function allTopics(): string[] {
-  const requests = [...requestTopicsOf('auth'), ...requestTopicsOf('connectors'), ...requestTopicsOf('webhooks')];
+  const requests = [...requestTopicsOf('auth'), ...requestTopicsOf('connectors'), ...requestTopicsOf('transfer'), ...requestTopicsOf('webhooks')];
   const events = Object.values(TOPICS.events);
   return [...requests, ...requests.map((t) => `${t}.reply`), ...events, ...events.map(deadLetterTopic)];
 }

@@ -8,7 +8,7 @@ describe('SealedColumn', () => {
     column.use(new SecretBox(randomBytes(32).toString('base64')));
     const stored = column.to('whsec_abc')!;
     expect(stored).not.toContain('whsec_abc');
-    expect(stored.startsWith('v1:')).toBe(true);
+    expect(stored.startsWith('v2:')).toBe(true);
     expect(column.from(stored)).toBe('whsec_abc');
   });
 

@@ -21,7 +21,7 @@ export class SealedColumn implements ValueTransformer {
   from(value: string | null | undefined): string | null | undefined {
     if (value == null) return value;
     // Rows written before sealing was introduced hold the plain value; they are sealed on their next write.
-    if (!value.startsWith('v1:')) return value;
+    if (!value.startsWith('v1:') && !value.startsWith('v2:')) return value;
     return this.require().open<string>(value);
   }
 

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { kafkaSecurity, type KafkaSettings } from '../kafka/kafka-options';
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 
@@ -24,7 +25,7 @@ export function redisProbe(redis: Redis): HealthProbe {
 }
 
 /** Asks the broker for its cluster metadata through one long-lived admin connection. */
-export function kafkaProbe(brokers: string): HealthProbe & { close(): Promise<void> } {
+export function kafkaProbe(settings: KafkaSettings): HealthProbe & { close(): Promise<void> } {
   let admin: Admin | null = null;
   return {
     name: 'kafka',
@@ -32,7 +33,8 @@ export function kafkaProbe(brokers: string): HealthProbe & { close(): Promise<vo
       if (!admin) {
         const kafka = new Kafka({
           clientId: 'health',
-          brokers: brokers.split(','),
+          brokers: settings.KAFKA_BROKERS.split(','),
+          ...kafkaSecurity(settings),
           logLevel: logLevel.NOTHING,
           connectionTimeout: 1000,
           requestTimeout: 1500,

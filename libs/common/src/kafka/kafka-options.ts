@@ -1,11 +1,38 @@
 import { Transport, type KafkaOptions } from '@nestjs/microservices';
-import { logLevel, Partitioners, type logCreator } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { logLevel, Partitioners, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 
 export interface KafkaSettings {
   KAFKA_BROKERS: string;
   KAFKA_MAX_WAIT_MS: number;
   KAFKA_PARTITIONS_CONCURRENCY: number;
+  KAFKA_SASL_MECHANISM?: '' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
+  KAFKA_SSL?: 'true' | 'false';
+  KAFKA_SSL_CA_FILE?: string;
+  KAFKA_SSL_CERT_FILE?: string;
+  KAFKA_SSL_KEY_FILE?: string;
+  KAFKA_SSL_REJECT_UNAUTHORIZED?: 'true' | 'false';
+}
+
+/** kafkajs `ssl` and `sasl` options from the settings (validated at start by kafkaSecurityProblems). */
+export function kafkaSecurity(settings: KafkaSettings): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (settings.KAFKA_SSL === 'true') {
+    const read = (file?: string) => (file ? readFileSync(file, 'utf8') : undefined);
+    const ca = read(settings.KAFKA_SSL_CA_FILE);
+    out.ssl = {
+      rejectUnauthorized: settings.KAFKA_SSL_REJECT_UNAUTHORIZED !== 'false',
+      ...(ca ? { ca: [ca] } : {}),
+      ...(settings.KAFKA_SSL_CERT_FILE ? { cert: read(settings.KAFKA_SSL_CERT_FILE), key: read(settings.KAFKA_SSL_KEY_FILE) } : {}),
+    };
+  }
+  if (settings.KAFKA_SASL_MECHANISM) {
+    out.sasl = { mechanism: settings.KAFKA_SASL_MECHANISM, username: settings.KAFKA_SASL_USERNAME ?? '', password: settings.KAFKA_SASL_PASSWORD ?? '' } as SASLOptions;
+  }
+  return out;
 }
 
 /** kafkajs log lines go through the service's pino logger (warnings and errors only). */
@@ -27,6 +54,7 @@ export function kafkaOptions(settings: KafkaSettings, name: string, logger: Logg
       logLevel: logLevel.WARN,
       logCreator: kafkaLogCreator(logger),
       retry: { initialRetryTime: 200, retries: 8 },
+      ...kafkaSecurity(settings),
     },
     consumer: {
       groupId: name,

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { kafkaServerOptions, type KafkaSettings } from '../kafka';
 import { PinoNestLogger } from '../logging';
+import { GracefulShutdown } from './graceful-shutdown';
 
 /**
  * Starts a back service: its Kafka microservice (own consumer group) plus a
@@ -11,7 +12,7 @@ import { PinoNestLogger } from '../logging';
 export async function bootstrapService(opts: {
   service: string;
   module: DynamicModule;
-  settings: KafkaSettings;
+  settings: KafkaSettings & { SHUTDOWN_GRACE_MS: number };
   logger: Logger;
   port: number;
   host: string;
@@ -20,9 +21,11 @@ export async function bootstrapService(opts: {
   fromBeginning?: boolean;
 }): Promise<INestApplication> {
   const app = await NestFactory.create(opts.module, { logger: new PinoNestLogger(opts.logger), bodyParser: false });
+  const shutdown = new GracefulShutdown(app, opts.logger, opts.service, opts.settings.SHUTDOWN_GRACE_MS);
+  app.use(shutdown.middleware);
   opts.configure?.(app);
   app.connectMicroservice(kafkaServerOptions(opts.settings, opts.service, opts.logger, { fromBeginning: opts.fromBeginning }), { inheritAppConfig: true });
-  app.enableShutdownHooks();
+  shutdown.listen();
   await app.startAllMicroservices();
   await app.listen(opts.port, opts.host);
   opts.logger.info({ port: opts.port }, `${opts.service}.started`);

@@ -1,3 +1,4 @@
 export * from './tokens';
 export * from './bootstrap';
 export * from './service-core.module';
+export * from './graceful-shutdown';

@@ -7,6 +7,9 @@ import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { Contract } from '../contracts';
 import { HEALTH_PROBES, HealthController, kafkaProbe, postgresProbe, redisProbe, type HealthProbe } from '../health';
+import { TOPICS } from '../contracts/topics';
+import { beforeScrape, ConsumerLagProbe, MetricsController, startDefaultMetrics } from '../metrics';
+import { spans } from '../tracing/otlp-exporter';
 import { EventPublisher, RpcClient, type RpcSettings } from '../rpc';
 import { CONFIG, EVENT_PUBLISHER, LOGGER, RPC_CLIENT } from './tokens';
 
@@ -14,12 +17,14 @@ export const REDIS = Symbol('REDIS');
 
 export interface ServiceCoreOptions {
   service: string;
-  config: RpcSettings & { REDIS_URL?: string };
+  config: RpcSettings & { REDIS_URL?: string; OTEL_EXPORTER_OTLP_ENDPOINT?: string };
   logger: Logger;
   /** Contracts this service calls on others (their replies are subscribed to). */
   calls: Contract<z.ZodType, unknown>[];
   database: boolean;
   redis: boolean;
+  /** Event topics this service consumes (its request topics are known from the topic table), for the consumer-lag metric. */
+  consumesEvents?: string[];
 }
 
 /**
@@ -31,7 +36,14 @@ export interface ServiceCoreOptions {
 @Module({})
 export class ServiceCoreModule {
   static forRoot(opts: ServiceCoreOptions): DynamicModule {
-    const kafka = kafkaProbe(opts.config.KAFKA_BROKERS);
+    startDefaultMetrics(opts.service);
+    spans.start(opts.service, opts.config.OTEL_EXPORTER_OTLP_ENDPOINT);
+    const kafka = kafkaProbe(opts.config);
+    const owners = Object.keys(TOPICS) as Array<keyof typeof TOPICS>;
+    const served = owners.includes(opts.service as keyof typeof TOPICS) ? Object.values(TOPICS[opts.service as keyof typeof TOPICS]) : [];
+    // Nest names a microservice's consumer group `<groupId>-server`.
+    const lag = new ConsumerLagProbe(opts.config, `${opts.service}-server`, [...served, ...(opts.consumesEvents ?? [])]);
+    beforeScrape(() => lag.refresh());
     const providers: Provider[] = [
       { provide: CONFIG, useValue: opts.config },
       { provide: LOGGER, useValue: opts.logger },
@@ -46,7 +58,7 @@ export class ServiceCoreModule {
       },
       { provide: EVENT_PUBLISHER, useFactory: (rpc: RpcClient) => new EventPublisher(rpc, opts.logger), inject: [RPC_CLIENT] },
       { provide: 'KAFKA_PROBE', useValue: kafka },
-      { provide: CoreShutdown, useFactory: (rpc: RpcClient) => new CoreShutdown(rpc, kafka), inject: [RPC_CLIENT] },
+      { provide: CoreShutdown, useFactory: (rpc: RpcClient) => new CoreShutdown(rpc, kafka, lag), inject: [RPC_CLIENT] },
     ];
     const inject: (string | symbol | Function)[] = [];
     if (opts.redis) {
@@ -72,7 +84,7 @@ export class ServiceCoreModule {
     return {
       module: ServiceCoreModule,
       imports: [TerminusModule],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers,
       exports: providers,
     };
@@ -80,8 +92,8 @@ export class ServiceCoreModule {
 }
 
 class CoreShutdown implements OnApplicationShutdown {
-  constructor(private readonly rpc: RpcClient, private readonly kafka: { close(): Promise<void> }) {}
+  constructor(private readonly rpc: RpcClient, private readonly kafka: { close(): Promise<void> }, private readonly lag: { close(): Promise<void> }) {}
   async onApplicationShutdown() {
-    await Promise.allSettled([this.rpc.close(), this.kafka.close()]);
+    await Promise.allSettled([this.rpc.close(), this.kafka.close(), this.lag.close(), spans.flush()]);
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DomainEvent, MessageMeta } from '../contracts';
+import { eventsPublished } from '../metrics/metrics';
 import type { RpcClient } from './rpc-client';
 
 /** Publishes domain events keyed by account id. A failed publish is logged, never thrown at the caller. */
@@ -19,6 +20,7 @@ export class EventPublisher {
     };
     try {
       await this.rpc.emit(type, String(accountId ?? meta.appId), event);
+      eventsPublished.inc({ topic: type });
     } catch (err) {
       this.logger.error({ err: String(err), type }, 'event.publish.failed');
     }

@@ -6,6 +6,10 @@ import { withTimeout } from '../async';
 import { AppError, GatewayTimeoutError, ServiceUnavailableError } from '../errors';
 import type { Contract, MessageMeta, Reply } from '../contracts/envelope';
 import { kafkaOptions, type KafkaSettings } from '../kafka';
+import { requestContext } from '../logging/logger';
+import { rpcClientDuration, secondsSince } from '../metrics/metrics';
+import { spans } from '../tracing/otlp-exporter';
+import { childTraceparent, spanIdOf, traceIdOf } from '../tracing/traceparent';
 
 export interface RpcSettings extends KafkaSettings {
   KAFKA_REQUEST_TIMEOUT_MS: number;
@@ -47,6 +51,30 @@ export class RpcClient {
   }
 
   async call<Req extends z.ZodType, Res>(contract: Contract<Req, Res>, meta: MessageMeta, data: z.input<Req>): Promise<Res> {
+    const started = process.hrtime.bigint();
+    const startedMs = Date.now();
+    // This call is a span of its own: the handler's span is its child.
+    const parent = meta.traceparent ?? requestContext.getStore()?.traceparent;
+    const traceparent = childTraceparent(parent);
+    let outcome = 'ok';
+    try {
+      return await this.roundTrip(contract, { ...meta, traceparent }, data);
+    } catch (err) {
+      outcome = err instanceof GatewayTimeoutError ? 'timeout' : err instanceof ServiceUnavailableError ? 'unavailable' : 'error';
+      throw err;
+    } finally {
+      rpcClientDuration.observe({ topic: contract.topic, outcome }, secondsSince(started));
+      if (spans.enabled) {
+        spans.record({
+          traceId: traceIdOf(traceparent)!, spanId: spanIdOf(traceparent)!, parentSpanId: spanIdOf(parent) ?? undefined,
+          name: `send ${contract.topic}`, kind: 'client', startMs: startedMs, endMs: Date.now(),
+          attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': contract.topic, outcome }, error: outcome !== 'ok',
+        });
+      }
+    }
+  }
+
+  private async roundTrip<Req extends z.ZodType, Res>(contract: Contract<Req, Res>, meta: MessageMeta, data: z.input<Req>): Promise<Res> {
     const limit = this.settings.KAFKA_REQUEST_TIMEOUT_MS;
     const deadline = Date.now() + limit;
     const service = contract.topic.split('.')[0];

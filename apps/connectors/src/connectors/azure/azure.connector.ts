@@ -25,6 +25,11 @@ import { upstreamFor } from '../upstream';
 import { parseContentRange } from '../s3/s3.mapper';
 import type { AzureConfig } from './azure.config';
 import { fileEntry, folderEntry, toAppError } from './azure.mapper';
+import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, type PipelineRequest } from '@azure/core-rest-pipeline';
+import { toHttpHeadersLike } from '@azure/core-http-compat';
+import type { HttpOperationResponse, IHttpClient, WebResource } from '@azure/storage-blob';
+import { guardedAgents, type OutboundPolicy } from '@app/common';
+import type { ConnectorDeps } from '../registry';
 
 const MiB = 1024 * 1024;
 /** Folder markers: an empty blob '<folder>/' flagged like ADLS/rclone do. */
@@ -47,9 +52,10 @@ export class AzureConnector implements Connector {
   private readonly prefix: string;
   private readonly upstream = upstreamFor('azure', toAppError);
 
-  constructor(config: AzureConfig) {
-    // Retries are ours (UpstreamError only; never on throttling).
-    const options: StoragePipelineOptions = { retryOptions: { maxTries: 1 } };
+  constructor(config: AzureConfig, deps: ConnectorDeps) {
+    // Retries are ours (UpstreamError only; never on throttling). Every connection follows the
+    // outbound address policy: the endpoint is user-given.
+    const options: StoragePipelineOptions = { retryOptions: { maxTries: 1 }, httpClient: guardedHttpClient(deps.outbound) };
     const service =
       'connectionString' in config
         ? BlobServiceClient.fromConnectionString(config.connectionString, options)
@@ -348,4 +354,42 @@ export class AzureConnector implements Connector {
       },
     };
   }
+}
+
+/**
+ * The SDK's own HTTP client, with every request sent through agents that
+ * follow the outbound address policy (the storage SDK takes a client of its
+ * older interface, so the request is carried over field by field).
+ */
+function guardedHttpClient(policy: OutboundPolicy): IHttpClient {
+  const inner = createDefaultHttpClient();
+  const { httpAgent, httpsAgent } = guardedAgents(policy);
+  return {
+    sendRequest: async (req: WebResource) => {
+      const request = createPipelineRequest({
+        url: req.url,
+        method: req.method,
+        headers: createHttpHeaders(req.headers.rawHeaders()),
+        body: req.body as PipelineRequest['body'],
+        timeout: req.timeout,
+        abortSignal: req.abortSignal,
+        streamResponseStatusCodes: req.streamResponseStatusCodes,
+        onUploadProgress: req.onUploadProgress,
+        onDownloadProgress: req.onDownloadProgress,
+        requestId: req.requestId,
+        // http endpoints (Azurite, private gateways) were always allowed by config; the policy judges the address
+        allowInsecureConnection: req.url.startsWith('http:'),
+      });
+      request.agent = req.url.startsWith('https:') ? httpsAgent : httpAgent; // not taken by createPipelineRequest's options
+      const response = await inner.sendRequest(request);
+      return {
+        request: req,
+        status: response.status,
+        headers: toHttpHeadersLike(response.headers),
+        bodyAsText: response.bodyAsText,
+        readableStreamBody: response.readableStreamBody,
+        blobBody: response.blobBody,
+      } as HttpOperationResponse;
+    },
+  };
 }

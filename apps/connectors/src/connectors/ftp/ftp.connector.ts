@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { Client } from 'basic-ftp';
+import { Client, enterPassiveModeIPv6 } from 'basic-ftp';
 import {
   ConflictError,
   FolderNotEmptyError,
@@ -17,6 +17,8 @@ import { LimitStream } from '../streams';
 import { upstreamFor } from '../upstream';
 import type { FtpConfig } from './ftp.config';
 import { isFolder, toAppError, toEntry, type FtpInfo } from './ftp.mapper';
+import { isIP } from 'node:net';
+import type { ConnectorDeps } from '../registry';
 
 const TEMP_PREFIX = '.kl-upload-';
 const MAX_CONNECTIONS = 4;
@@ -41,20 +43,24 @@ export class FtpConnector implements Connector {
   private open = 0;
   private closed = false;
 
-  constructor(private readonly config: FtpConfig) {}
+  constructor(private readonly config: FtpConfig, private readonly deps: ConnectorDeps) {}
 
   private async connect(): Promise<Client> {
     const client = new Client(30_000);
     const { host, port, username, password, secure, ca } = this.config;
     try {
+      // Connect to the address the policy checked (no rebinding in between); TLS still checks the name.
+      const { address } = await this.deps.outbound.resolve(host);
       await client.access({
-        host,
+        host: address,
         port,
         user: username,
         password,
         secure: secure === 'none' ? false : secure === 'implicit' ? 'implicit' : true,
-        secureOptions: ca ? { ca: [ca] } : undefined,
+        secureOptions: { servername: isIP(host) ? undefined : host, ...(ca ? { ca: [ca] } : {}) },
       });
+      // Data connections only to the control connection's host (EPSV), never to an address the server names (PASV).
+      client.prepareTransfer = enterPassiveModeIPv6;
     } catch (err) {
       client.close();
       throw err;

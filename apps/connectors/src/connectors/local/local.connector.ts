@@ -22,6 +22,10 @@ import { toAppError, toEntry } from './local.mapper';
 /** Temporary files of uploads in progress start with this and are never listed. */
 const TEMP_PREFIX = '.kl-upload-';
 
+/** A search visits at most this many entries and runs at most this long, then answers with what it found. */
+export const SEARCH_MAX_ENTRIES = 100_000;
+export const SEARCH_MAX_MS = 10_000;
+
 /**
  * Absolute path of `rel` below `root`, refusing anything that would land
  * outside it (lexically; symlinks are checked by LocalConnector.resolve).
@@ -48,11 +52,34 @@ export class LocalConnector implements Connector {
   };
   readonly features = LocalConnector.features;
   private readonly root: string;
-  private realRoot?: string;
+  private readonly jail: string;
   private readonly upstream = upstreamFor('local', toAppError);
 
   constructor(config: LocalConfig) {
     this.root = resolve(config.path);
+    this.jail = resolve(config.jail ?? config.path);
+  }
+
+  /**
+   * The account folder's real path, checked on every call to lie inside the
+   * jail: a folder replaced by a symlink after the account was made is refused.
+   */
+  private async realRoot(): Promise<string> {
+    const [realJail, realRoot] = await this.upstream.call('stat', () => Promise.all([fs.realpath(this.jail), fs.realpath(this.root)]));
+    if (realRoot !== realJail && !realRoot.startsWith(realJail + sep)) {
+      throw new PermissionDeniedError('The account folder leads outside its storage through a link.');
+    }
+    return realRoot;
+  }
+
+  /** Whether `abs` (inside the root lexically) really lies inside `realRoot` once symlinks are followed. */
+  private async staysInside(abs: string, realRoot: string): Promise<boolean> {
+    try {
+      const real = await fs.realpath(abs);
+      return real === realRoot || real.startsWith(realRoot + sep);
+    } catch {
+      return false; // a dangling link
+    }
   }
 
   async validateCredentials(): Promise<void> {
@@ -63,12 +90,12 @@ export class LocalConnector implements Connector {
   /** Resolves `rel` and checks that its nearest existing ancestor, symlinks followed, is still inside the root. */
   private async resolve(rel: string): Promise<string> {
     const abs = resolveInside(this.root, rel);
-    this.realRoot ??= await this.upstream.call('stat', () => fs.realpath(this.root));
+    const realRoot = await this.realRoot();
     let probe = abs;
     for (;;) {
       try {
         const real = await fs.realpath(probe);
-        if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
+        if (real !== realRoot && !real.startsWith(realRoot + sep)) {
           throw new PermissionDeniedError('The path leaves the account folder through a link.');
         }
         return abs;
@@ -107,16 +134,29 @@ export class LocalConnector implements Connector {
     const dirents = await this.upstream.call('list', () => fs.readdir(abs, { withFileTypes: true }));
     const names = dirents.filter((d) => !d.name.startsWith(TEMP_PREFIX)).map((d) => ({ name: d.name }));
     const page = pageByName(names, options);
+    const realRoot = await this.realRoot();
     const items: Entry[] = [];
     for (const { name } of page.items) {
       const rel = joinPath(folder, name);
-      try {
-        items.push(toEntry(rel, await fs.stat(resolveInside(this.root, rel))));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw this.upstream.map(err, 'list');
-      }
+      const entry = await this.entryInside(rel, resolveInside(this.root, rel), realRoot, 'list');
+      if (entry) items.push(entry);
     }
     return { items, next: page.next };
+  }
+
+  /**
+   * The entry at `abs`, or null when it vanished or is a link leading outside
+   * the account: nothing about what lies outside (size, times, mode) is shown.
+   */
+  private async entryInside(rel: string, abs: string, realRoot: string, op: string): Promise<Entry | null> {
+    try {
+      const link = await fs.lstat(abs);
+      if (link.isSymbolicLink() && !(await this.staysInside(abs, realRoot))) return null;
+      return toEntry(rel, link.isSymbolicLink() ? await fs.stat(abs) : link);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw this.upstream.map(err, op);
+    }
   }
 
   async stat(path: string): Promise<Entry> {
@@ -150,8 +190,9 @@ export class LocalConnector implements Connector {
     return abs;
   }
 
-  private tempPathFor(abs: string): string {
-    return resolve(dirname(abs), `${TEMP_PREFIX}${randomUUID()}`);
+  private tempPathFor(abs: string, uploadKey: string = randomUUID()): string {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadKey)) throw new InvalidParametersError('uploadKey must be letters, digits and dashes');
+    return resolve(dirname(abs), `${TEMP_PREFIX}${uploadKey}`);
   }
 
   async write(path: string, body: Readable): Promise<Entry> {
@@ -222,29 +263,35 @@ export class LocalConnector implements Connector {
 
   async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
     const abs = await this.requireFolder(folder, 'search');
+    const realRoot = await this.realRoot();
     const needle = query.toLowerCase();
     const found: Entry[] = [];
+    // Bounded: a huge tree answers with what was found within the limits, never a walk without end.
+    const until = Date.now() + SEARCH_MAX_MS;
+    let visited = 0;
     const walk = async (dir: string, rel: string): Promise<void> => {
       const dirents = await this.upstream.call('search', () => fs.readdir(dir, { withFileTypes: true }));
       for (const d of dirents) {
+        if (++visited > SEARCH_MAX_ENTRIES || Date.now() > until) return;
         if (d.name.startsWith(TEMP_PREFIX)) continue;
         const childRel = joinPath(rel, d.name);
         const childAbs = resolve(dir, d.name);
         if (d.name.toLowerCase().includes(needle)) {
-          found.push(toEntry(childRel, await this.upstream.call('search', () => fs.stat(childAbs))));
+          const entry = await this.entryInside(childRel, childAbs, realRoot, 'search');
+          if (entry) found.push(entry);
         }
-        if (d.isDirectory()) await walk(childAbs, childRel);
+        if (d.isDirectory()) await walk(childAbs, childRel); // a Dirent of a symlink is never a directory: links are not followed
       }
     };
     await walk(abs, folder);
     return pageBy(found, (e) => e.path, options);
   }
 
-  async openChunkWriter(path: string, options: { size: number; partSize: number }): Promise<ChunkWriter> {
+  async openChunkWriter(path: string, options: { size: number; partSize: number; uploadKey?: string }): Promise<ChunkWriter> {
     const { size, partSize } = options;
     if (!Number.isInteger(partSize) || partSize < 1) throw new InvalidParametersError('partSize must be a positive integer');
     const abs = await this.prepareWrite(path);
-    const temp = this.tempPathFor(abs);
+    const temp = this.tempPathFor(abs, options.uploadKey);
     await this.upstream.call('upload', () => fs.writeFile(temp, '', { flag: 'wx' }));
     const written = new Set<number>();
     const upstream = this.upstream;
@@ -272,6 +319,11 @@ export class LocalConnector implements Connector {
         await fs.rm(temp, { force: true });
       },
     };
+  }
+
+  async abortChunkUpload(path: string, uploadKey: string): Promise<void> {
+    const abs = await this.resolve(path);
+    await fs.rm(this.tempPathFor(abs, uploadKey), { force: true });
   }
 
   async close(): Promise<void> {

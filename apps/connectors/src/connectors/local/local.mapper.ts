@@ -5,6 +5,7 @@ import {
   ConflictError,
   FolderNotEmptyError,
   InternalError,
+  InvalidParametersError,
   NotFoundError,
   PermissionDeniedError,
   QuotaError,
@@ -49,6 +50,10 @@ export function toAppError(err: unknown): AppError {
       return new ConflictError('An item with that name already exists.');
     case 'ENOTEMPTY':
       return new FolderNotEmptyError();
+    case 'ENAMETOOLONG':
+      return new InvalidParametersError('A name is too long for this storage (at most 255 bytes per name).');
+    case 'ELOOP':
+      return new PermissionDeniedError('The path leads through a link loop.');
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':

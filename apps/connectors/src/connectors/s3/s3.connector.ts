@@ -32,6 +32,9 @@ import { SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
 import type { S3Config } from './s3.config';
 import { fileEntry, folderEntry, parseContentRange, toAppError } from './s3.mapper';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { guardedAgents } from '@app/common';
+import type { ConnectorDeps } from '../registry';
 
 const MiB = 1024 * 1024;
 
@@ -56,7 +59,7 @@ export class S3Connector implements Connector {
   private readonly prefix: string;
   private readonly upstream = upstreamFor('s3', toAppError);
 
-  constructor(config: S3Config) {
+  constructor(config: S3Config, deps: ConnectorDeps) {
     this.bucket = config.bucket;
     this.prefix = config.prefix ?? '';
     this.client = new S3Client({
@@ -69,6 +72,8 @@ export class S3Connector implements Connector {
       // Many S3-compatible servers reject the SDK's default CRC32 trailers.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // Every connection follows the outbound address policy (a user-given endpoint may name an internal host).
+      requestHandler: new NodeHttpHandler(guardedAgents(deps.outbound)),
     });
   }
 

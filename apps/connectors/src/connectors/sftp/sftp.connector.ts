@@ -17,6 +17,7 @@ import { resolveRange } from '../range';
 import { upstreamFor } from '../upstream';
 import type { SftpConfig } from './sftp.config';
 import { toAppError, toEntry, type SftpInfo } from './sftp.mapper';
+import type { ConnectorDeps } from '../registry';
 
 const TEMP_PREFIX = '.kl-upload-';
 
@@ -36,7 +37,7 @@ export class SftpConnector implements Connector {
   private readonly upstream = upstreamFor('sftp', toAppError);
   private connecting?: Promise<SftpClient>;
 
-  constructor(private readonly config: SftpConfig) {}
+  constructor(private readonly config: SftpConfig, private readonly deps: ConnectorDeps) {}
 
   private client(): Promise<SftpClient> {
     if (this.connecting) return this.connecting;
@@ -49,8 +50,9 @@ export class SftpConnector implements Connector {
     const client = new SftpClient('connector', { error: reset, end: reset, close: reset });
     const promise = (async () => {
       try {
+        // Connect to the address the policy checked, so the name cannot rebind in between.
         await client.connect({
-          host,
+          host: (await this.deps.outbound.resolve(host)).address,
           port,
           username,
           password,
@@ -139,8 +141,9 @@ export class SftpConnector implements Connector {
     if ((await this.statOrNull(path))?.isDirectory) throw new ConflictError(`A folder exists at ${path}.`);
   }
 
-  private tempFor(path: string): string {
-    return joinPath(parentOf(path), `${TEMP_PREFIX}${randomUUID()}`);
+  private tempFor(path: string, uploadKey: string = randomUUID()): string {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadKey)) throw new InvalidParametersError('uploadKey must be letters, digits and dashes');
+    return joinPath(parentOf(path), `${TEMP_PREFIX}${uploadKey}`);
   }
 
   private async removeQuietly(path: string): Promise<void> {
@@ -218,11 +221,11 @@ export class SftpConnector implements Connector {
   }
 
   /** Parts are written at their offsets into a hidden file, renamed into place by complete(). */
-  async openChunkWriter(path: string, options: { size: number; partSize: number }): Promise<ChunkWriter> {
+  async openChunkWriter(path: string, options: { size: number; partSize: number; uploadKey?: string }): Promise<ChunkWriter> {
     const { size, partSize } = options;
     if (!Number.isInteger(partSize) || partSize < 1) throw new InvalidParametersError('partSize must be a positive integer');
     await this.prepareWrite(path);
-    const temp = this.tempFor(path);
+    const temp = this.tempFor(path, options.uploadKey);
     await this.with('upload', (c) => c.put(Buffer.alloc(0), this.abs(temp)));
     const written = new Set<number>();
     return {
@@ -255,5 +258,12 @@ export class SftpConnector implements Connector {
     } catch {
       // already closed
     }
+  }
+
+  async abortChunkUpload(path: string, uploadKey: string): Promise<void> {
+    const temp = this.abs(this.tempFor(path, uploadKey));
+    await this.with('upload', async (c) => {
+      if (await c.exists(temp)) await c.delete(temp, true);
+    });
   }
 }

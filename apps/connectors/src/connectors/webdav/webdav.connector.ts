@@ -14,6 +14,8 @@ import { resolveRange } from '../range';
 import { upstreamFor } from '../upstream';
 import type { WebdavConfig } from './webdav.config';
 import { toAppError, toEntry } from './webdav.mapper';
+import { guardedAgents } from '@app/common';
+import type { ConnectorDeps } from '../registry';
 
 /** WebDAV (RFC 4918) through the `webdav` client; paths are below the configured collection URL. */
 export class WebdavConnector implements Connector {
@@ -28,8 +30,10 @@ export class WebdavConnector implements Connector {
   private readonly client: WebDAVClient;
   private readonly upstream = upstreamFor('webdav', toAppError);
 
-  constructor(config: WebdavConfig) {
-    this.client = createClient(config.url, { username: config.username, password: config.password });
+  constructor(config: WebdavConfig, deps: ConnectorDeps) {
+    // Every connection, redirects included, follows the outbound address policy: a server
+    // may redirect to an internal address, which the agents refuse.
+    this.client = createClient(config.url, { username: config.username, password: config.password, ...guardedAgents(deps.outbound) });
   }
 
   private dav(path: string): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PublicAccount } from '../public-objects';
 import { TOPICS } from '../topics';
-import type { AccountConnectedData, AccountDeletedData, AccountReauthRequiredData } from './account.events';
+import type { AccountConnectedData, AccountDeletedData, AccountReauthRequiredData, AccountRecoveredData, AccountRefreshFailedData, AccountTokenRefreshedData } from './account.events';
 import { UPLOAD_SOURCES, uploadTagsSchema, type FileDeletedData, type FileUploadedData } from './file.events';
 import type { TaskCompletedData, TaskFailedData, TaskStartedData } from './task.events';
 
@@ -75,6 +75,21 @@ export const EVENT_CATALOG = Object.freeze({
     z.looseObject({ account: publicAccountSchema, reason: z.string() }),
     "The account's credentials stopped working (revoked, expired); the user must connect it again.",
     { account: { ...exampleAccount, active: false }, reason: 'The refresh token was revoked by the user.' },
+  ),
+  [TOPICS.events.accountTokenRefreshed]: entry<AccountTokenRefreshedData>(
+    z.looseObject({ account: publicAccountSchema, expires: z.string().nullable() }),
+    "The account's OAuth access token was refreshed (the event never carries a token).",
+    { account: { ...exampleAccount, service: 'gdrive' }, expires: '2025-11-23T11:00:00.000Z' },
+  ),
+  [TOPICS.events.accountRefreshFailed]: entry<AccountRefreshFailedData>(
+    z.looseObject({ account: publicAccountSchema, reason: z.string() }),
+    'Refreshing the access token failed for a reason that may pass (the provider was unavailable); the account stays active and the next call tries again.',
+    { account: { ...exampleAccount, service: 'gdrive' }, reason: 'The token endpoint could not be reached.' },
+  ),
+  [TOPICS.events.accountRecovered]: entry<AccountRecoveredData>(
+    z.looseObject({ account: publicAccountSchema }),
+    'An account that needed re-authorization was connected again by its user and works again.',
+    { account: { ...exampleAccount, service: 'gdrive' } },
   ),
   [TOPICS.events.accountDeleted]: entry<AccountDeletedData>(
     z.looseObject({ account: publicAccountSchema }),

@@ -1,0 +1,31 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import type { Logger } from 'pino';
+import { handleRpc, LOGGER, OAuthAuthorize, OAuthCallback, OAuthRefresh, OAuthToken } from '@app/common';
+import { AccountService } from '../accounts/account.service';
+import { OAuthService } from './oauth.service';
+
+@Controller()
+export class OAuthController {
+  constructor(private readonly oauth: OAuthService, private readonly accounts: AccountService, @Inject(LOGGER) private readonly logger: Logger) {}
+
+  @MessagePattern(OAuthAuthorize.topic)
+  authorize(@Payload() payload: unknown) {
+    return handleRpc(OAuthAuthorize, payload, this.logger, (data, meta) => this.oauth.authorize(meta, data));
+  }
+
+  @MessagePattern(OAuthCallback.topic)
+  callback(@Payload() payload: unknown) {
+    return handleRpc(OAuthCallback, payload, this.logger, (data, meta) => this.oauth.callback(meta, data));
+  }
+
+  @MessagePattern(OAuthToken.topic)
+  token(@Payload() payload: unknown) {
+    return handleRpc(OAuthToken, payload, this.logger, (data, meta) => this.oauth.token(meta, data));
+  }
+
+  @MessagePattern(OAuthRefresh.topic)
+  refresh(@Payload() payload: unknown) {
+    return handleRpc(OAuthRefresh, payload, this.logger, (data, meta) => this.accounts.sealedCredentials(meta, data.accountId, data.usedTokenSha256 ?? null));
+  }
+}

@@ -1,0 +1,158 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import {
+  ACCOUNT_CONNECTED, ACCOUNT_RECOVERED, AppError, CONFIG, digestBearerToken, EVENT_PUBLISHER, EventPublisher, LOGGER, OAUTH_SERVICE_NAMES, SecretBox,
+  type AccountConnectedData, type AccountRecoveredData, type BrowserStep, type MessageMeta, type OAuthServiceName, type OAuthTokenReply,
+} from '@app/common';
+import { AccountRepository } from '../accounts/account.repository';
+import { toPublicAccount } from '../accounts/account.mapper';
+import type { AuthConfig } from '../auth.config';
+import { AccessTokenService } from '../tokens/access-token.service';
+import { OAuthFlowRepository } from './oauth-flow.repository';
+import { OAuthProviderClient, ProviderCallError } from './oauth-provider.client';
+import { resolveProviders, type OAuthProvider } from './oauth-providers';
+
+/** States and codes live this long (RFC 6749 §4.1.2: codes should be short-lived, 10 minutes at most). */
+const FLOW_TTL_MS = 10 * 60_000;
+
+/** An RFC 6749 §4.1.2.1 error, sent to the app's redirect URI. */
+class FlowError extends Error {
+  constructor(readonly error: string, readonly description: string) {
+    super(description);
+  }
+}
+
+/**
+ * The connect flow, brokered by us: the app's user goes to the provider with
+ * our `state` (and a PKCE challenge), comes back to our callback, and we send
+ * them on to the app's redirect URI with a one-time `code` the app exchanges
+ * for a Bearer token. Every failure after the redirect URI is known ends there
+ * with `error` and `error_description`.
+ */
+@Injectable()
+export class OAuthService {
+  private readonly providers: Partial<Record<OAuthServiceName, OAuthProvider>>;
+
+  constructor(
+    private readonly flow: OAuthFlowRepository,
+    private readonly accounts: AccountRepository,
+    private readonly tokens: AccessTokenService,
+    private readonly client: OAuthProviderClient,
+    private readonly secrets: SecretBox,
+    @Inject(EVENT_PUBLISHER) private readonly events: EventPublisher,
+    @Inject(CONFIG) private readonly config: AuthConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.providers = resolveProviders(config.OAUTH_PROVIDERS_JSON);
+  }
+
+  /** `GET /v1/oauth`: the redirect URI has been checked against the app's registered ones by the gateway. */
+  async authorize(meta: MessageMeta, req: { redirectUri: string; responseType?: string; scope?: string; state?: string }): Promise<BrowserStep> {
+    try {
+      if (req.responseType !== 'code') {
+        throw new FlowError('unsupported_response_type', 'Only response_type=code (the server flow) is supported.');
+      }
+      const scope = req.scope?.trim() || 'all';
+      const service = this.serviceFor(scope);
+      const provider = this.providers[service]!;
+      const state = randomBytes(32).toString('base64url');
+      const verifier = randomBytes(32).toString('base64url');
+      await this.flow.insertState({
+        stateSha256: digestBearerToken(state), appId: meta.appId, service, redirectUri: req.redirectUri, appState: req.state ?? null,
+        scope, codeVerifierSealed: this.secrets.seal(verifier), expiresAt: new Date(Date.now() + FLOW_TTL_MS),
+      });
+      const url = new URL(provider.authorizeUrl);
+      const params: Record<string, string> = {
+        ...provider.authorizeParams,
+        response_type: 'code', client_id: provider.clientId, redirect_uri: this.config.OAUTH_CALLBACK_URL, state,
+      };
+      if (provider.scopes.length) params.scope = provider.scopes.join(' ');
+      if (provider.pkce) Object.assign(params, { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      this.logger.info({ appId: meta.appId, service }, 'auth.oauth.authorize');
+      return { redirect: url.toString() };
+    } catch (err) {
+      return this.failTo(req.redirectUri, req.state ?? null, err);
+    }
+  }
+
+  /** `GET /v1/oauth/callback`: the provider sent the user back. */
+  async callback(meta: Pick<MessageMeta, 'requestId'>, req: { state?: string; code?: string; error?: string; errorDescription?: string }): Promise<BrowserStep> {
+    const row = req.state ? await this.flow.consumeState(digestBearerToken(req.state)) : null;
+    if (!row) {
+      // No trusted redirect URI: never redirect on an unknown state.
+      return { page: 'This sign-in link is unknown, expired (10 minutes) or was already used. Start connecting the account again from the app.' };
+    }
+    try {
+      if (req.error) {
+        const error = req.error === 'access_denied' ? 'access_denied' : 'server_error';
+        throw new FlowError(error, req.errorDescription?.slice(0, 200) || `The ${row.service} sign-in ended with "${req.error.slice(0, 64)}".`);
+      }
+      if (!req.code) throw new FlowError('server_error', `The ${row.service} sign-in returned no authorization code.`);
+      const service = row.service as OAuthServiceName;
+      const provider = this.providers[service];
+      if (!provider) throw new FlowError('server_error', `The ${service} service is no longer configured.`);
+      const verifier = provider.pkce ? this.secrets.open<string>(row.codeVerifierSealed) : undefined;
+      const tokens = await this.client.exchangeCode(provider, req.code, this.config.OAUTH_CALLBACK_URL, verifier);
+      const user = await this.client.userinfo(provider, tokens.accessToken);
+      const app = { appId: row.appId };
+      const { account, created, recovered } = await this.accounts.upsertOAuth(app, {
+        service, upstreamUserId: user.id, displayName: user.name, configSealed: this.secrets.seal({ oauth: tokens }),
+      });
+      if (created) {
+        await this.events.publish<AccountConnectedData>(ACCOUNT_CONNECTED, { appId: row.appId, requestId: meta.requestId }, account.id, { account: toPublicAccount(account) });
+      }
+      if (recovered) {
+        await this.events.publish<AccountRecoveredData>(ACCOUNT_RECOVERED, { appId: row.appId, requestId: meta.requestId }, account.id, { account: toPublicAccount(account) });
+      }
+      const code = randomBytes(32).toString('base64url');
+      await this.flow.insertCode(app, { codeSha256: digestBearerToken(code), accountId: account.id, redirectUri: row.redirectUri, scope: row.scope, expiresAt: new Date(Date.now() + FLOW_TTL_MS) });
+      this.logger.info({ appId: row.appId, service, accountId: account.id, created }, 'auth.oauth.connected');
+      return { redirect: withParams(row.redirectUri, { code, state: row.appState }) };
+    } catch (err) {
+      return this.failTo(row.redirectUri, row.appState, err);
+    }
+  }
+
+  /** `POST /v1/oauth/token`: the app (authenticated by the gateway) exchanges a one-time code for a Bearer token. */
+  async token(meta: MessageMeta, req: { code: string; redirectUri: string }): Promise<OAuthTokenReply> {
+    const row = await this.flow.consumeCode(meta, digestBearerToken(req.code));
+    if (!row) throw new AppError('bad_request', 'The authorization code is invalid, expired or already used.');
+    if (row.redirectUri !== req.redirectUri) throw new AppError('bad_request', 'redirect_uri does not match the one the code was issued for.');
+    const accessToken = await this.tokens.issue(meta, row.accountId, row.scope);
+    return { access_token: accessToken, token_type: 'bearer', account_id: row.accountId, scope: row.scope };
+  }
+
+  /** `<service>:normal.storage` names a service; `all` / `any.storage` mean "the one configured", if there is exactly one. */
+  private serviceFor(scope: string): OAuthServiceName {
+    const named = new Set(scope.split(/[\s,]+/).filter((s) => s.includes(':')).map((s) => s.split(':')[0]));
+    const configured = OAUTH_SERVICE_NAMES.filter((s) => this.providers[s]);
+    if (named.size > 1) throw new FlowError('invalid_scope', 'The scope names more than one service; connect one at a time.');
+    if (named.size === 1) {
+      const service = [...named][0] as OAuthServiceName;
+      if (!configured.includes(service)) throw new FlowError('invalid_scope', `The "${service.slice(0, 32)}" service cannot be connected through OAuth here.`);
+      return service;
+    }
+    if (configured.length === 1) return configured[0];
+    throw new FlowError('invalid_scope', configured.length ? `Name a service in the scope, e.g. "${configured[0]}:normal.storage".` : 'No OAuth service is configured.');
+  }
+
+  private failTo(redirectUri: string, appState: string | null, err: unknown): BrowserStep {
+    let flow: FlowError;
+    if (err instanceof FlowError) flow = err;
+    else if (err instanceof ProviderCallError) flow = new FlowError('server_error', `The sign-in could not be completed: ${err.message}.`);
+    else {
+      this.logger.error({ err: String(err) }, 'auth.oauth.error');
+      flow = new FlowError('server_error', 'The sign-in could not be completed.');
+    }
+    this.logger.warn({ error: flow.error }, 'auth.oauth.failed');
+    return { redirect: withParams(redirectUri, { error: flow.error, error_description: flow.description, state: appState }) };
+  }
+}
+
+function withParams(uri: string, params: Record<string, string | null>): string {
+  const url = new URL(uri);
+  for (const [k, v] of Object.entries(params)) if (v !== null) url.searchParams.set(k, v);
+  return url.toString();
+}

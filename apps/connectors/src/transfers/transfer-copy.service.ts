@@ -1,0 +1,63 @@
+import { Transform, type Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { baseName, joinPath, type MessageMeta, type PublicStorageObject } from '@app/common';
+import { AccountConnectors } from '../storage/account-connectors';
+import { assertFree, entryOf, parentFolder } from '../storage/object-paths';
+import { toStorageObject } from '../storage/storage.mapper';
+import { FileEvents } from '../storage/upload-events';
+
+export interface CopyRequest {
+  source: { accountId: number; fileId: string };
+  destination: { accountId: number; parentId: string; name?: string };
+  rawData: boolean;
+}
+
+/**
+ * A file copied from one account to another of the same app, streamed inside
+ * this process: a ranged-read-free pipe from the source connector to the
+ * destination's write, with back-pressure, so memory stays flat whatever the
+ * size. `onProgress` hears the bytes copied so far; `signal` aborts the copy,
+ * and an aborted write never becomes visible (connectors write to a temp name
+ * or a multipart upload that is only committed at the end).
+ */
+@Injectable()
+export class TransferCopyService {
+  constructor(private readonly accounts: AccountConnectors, private readonly events: FileEvents) {}
+
+  async copyFile(meta: Pick<MessageMeta, 'appId' | 'requestId' | 'traceparent'>, input: CopyRequest, onProgress: (done: number, total: number | null) => void, signal: AbortSignal): Promise<PublicStorageObject> {
+    const [from, to] = await Promise.all([
+      this.accounts.get({ ...meta, accountId: input.source.accountId }, input.source.accountId),
+      this.accounts.get({ ...meta, accountId: input.destination.accountId }, input.destination.accountId),
+    ]);
+    const entry = await entryOf(from, input.source.fileId, 'file');
+    const folder = await parentFolder(to, input.destination.parentId);
+    const target = joinPath(folder, input.destination.name ?? baseName(entry.path));
+    await assertFree(to, target);
+    onProgress(0, entry.size);
+    const read = await from.read(entry.path);
+    let done = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, callback) {
+        done += chunk.length;
+        onProgress(done, entry.size);
+        callback(null, chunk);
+      },
+    });
+    const abort = () => {
+      const err = new Error('The copy was cancelled.');
+      read.stream.destroy(err);
+      counted.destroy(err);
+    };
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort, { once: true });
+    read.stream.on('error', (err) => counted.destroy(err));
+    try {
+      const written = await to.write(target, read.stream.pipe(counted) as Readable, { size: entry.size ?? undefined, mimeType: entry.mimeType });
+      const file = toStorageObject(written, input.destination.accountId, { rawData: input.rawData });
+      await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file);
+      return file;
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+  }
+}

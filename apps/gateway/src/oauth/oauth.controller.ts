@@ -1,0 +1,48 @@
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { BrowserStep } from '@app/common';
+import { Access } from '../access/access.decorator';
+import { OAuthGatewayService } from './oauth.service';
+
+/**
+ * The Kloudless OAuth endpoints (always v1). `oauth` access: each handler
+ * authenticates what it carries (registered redirect URI, API key in the form
+ * body, Bearer token) itself. Paths with a trailing slash route here too.
+ */
+@Controller('v1/oauth')
+@Access('oauth')
+export class OAuthController {
+  constructor(private readonly oauth: OAuthGatewayService) {}
+
+  @Get()
+  async authorize(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+    sendStep(res, await this.oauth.authorize(query, req.requestId));
+  }
+
+  @Get('callback')
+  async callback(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+    sendStep(res, await this.oauth.callback(query, req.requestId));
+  }
+
+  @Post('token')
+  @HttpCode(200)
+  token(@Req() req: Request) {
+    return this.oauth.token(req);
+  }
+
+  @Get('token')
+  verify(@Req() req: Request) {
+    return this.oauth.verify(req);
+  }
+}
+
+/** A browser step: a 302, or a short HTML page (never JSON, never a stack trace). */
+function sendStep(res: Response, step: BrowserStep): void {
+  res.setHeader('Cache-Control', 'no-store');
+  if ('redirect' in step) {
+    res.redirect(302, step.redirect);
+    return;
+  }
+  const text = step.page.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  res.status(400).type('html').send(`<!doctype html><meta charset="utf-8"><title>Connecting an account</title><p>${text}</p>\n`);
+}

@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import {
+  AppError, InvalidParametersError, OAuthAuthorize, OAuthCallback, OAuthToken, RPC_CLIENT, RpcClient,
+  type BrowserStep, type OAuthTokenReply,
+} from '@app/common';
+import { parseAuthorization } from '../access/access.guard';
+import { BearerGrants } from '../access/bearer-grants.service';
+import { AppService } from '../apps/app.service';
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * The gateway's half of the OAuth endpoints (KLOUDLESS-API.md §2): it checks
+ * the app (client_id, exact registered redirect URI, API key) and hands the
+ * rest to auth. Browser steps never end on a JSON page: a redirect to the app
+ * with `error`/`error_description`, or a short page when no redirect URI can be
+ * trusted (RFC 6749 §4.1.2.1 forbids redirecting to an unverified one).
+ */
+@Injectable()
+export class OAuthGatewayService {
+  constructor(
+    @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
+    private readonly apps: AppService,
+    private readonly bearer: BearerGrants,
+  ) {}
+
+  async authorize(query: Record<string, unknown>, requestId: string): Promise<BrowserStep> {
+    const clientId = str(query.client_id);
+    const redirectUri = str(query.redirect_uri);
+    if (!clientId || !redirectUri || redirectUri.length > 2048 || !(await this.apps.isRedirectUriRegistered(clientId, redirectUri))) {
+      return { page: 'The app sent an unknown client_id, or a redirect_uri it has not registered. Nothing was connected; please go back to the app.' };
+    }
+    try {
+      return await this.rpc.call(OAuthAuthorize, { requestId, appId: clientId }, {
+        redirectUri, responseType: str(query.response_type), scope: str(query.scope)?.slice(0, 1024), state: str(query.state)?.slice(0, 2048),
+      });
+    } catch {
+      return { redirect: withError(redirectUri, 'temporarily_unavailable', 'The sign-in service is not available; try again shortly.', str(query.state)) };
+    }
+  }
+
+  async callback(query: Record<string, unknown>, requestId: string): Promise<BrowserStep> {
+    try {
+      // The app is known only once auth has found the state; the envelope's appId is not used.
+      return await this.rpc.call(OAuthCallback, { requestId, appId: 'unauthenticated' }, {
+        state: str(query.state)?.slice(0, 256), code: str(query.code)?.slice(0, 4096),
+        error: str(query.error)?.slice(0, 256), errorDescription: str(query.error_description)?.slice(0, 1024),
+      });
+    } catch {
+      return { page: 'The sign-in could not be completed because a service is not available. Please start again from the app.' };
+    }
+  }
+
+  /**
+   * `POST /v1/oauth/token`: the app authenticates with `client_secret` (its API
+   * key) in the form body or `Authorization: APIKey`, and `client_id` must be its id.
+   */
+  async token(req: Request): Promise<OAuthTokenReply> {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (str(body.grant_type) !== 'authorization_code') throw new InvalidParametersError('grant_type must be "authorization_code".');
+    const header = parseAuthorization(req.header('authorization'));
+    const key = str(body.client_secret) ?? (header?.scheme === 'apikey' ? header.credential : undefined);
+    if (!key) throw new AppError('authentication_required', 'Send the API key as client_secret (or "Authorization: APIKey <key>").');
+    const appId = await this.apps.appIdForKey(key);
+    const clientId = str(body.client_id);
+    if (!appId || (clientId !== undefined && clientId !== appId)) throw new AppError('unauthorized', 'client_id and client_secret do not match an app.');
+    const code = str(body.code);
+    const redirectUri = str(body.redirect_uri);
+    if (!code || !redirectUri) throw new InvalidParametersError('code and redirect_uri are required.');
+    req.caller = { appId };
+    return this.rpc.call(OAuthToken, { requestId: req.requestId, appId }, { code: code.slice(0, 256), redirectUri: redirectUri.slice(0, 2048) });
+  }
+
+  /** `GET /v1/oauth/token` with a Bearer token: what it grants. A bad token is a 400 (kloudless-js reads 400 as "invalid token"). */
+  async verify(req: Request): Promise<{ client_id: string; account_id: number; scope: string }> {
+    const auth = parseAuthorization(req.header('authorization'));
+    if (auth?.scheme !== 'bearer') throw new AppError('bad_request', 'Send the token to verify as "Authorization: Bearer <token>".');
+    let grant;
+    try {
+      grant = await this.bearer.grantFor(auth.credential, req.requestId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'invalid_token') throw new AppError('bad_request', 'The token is invalid or has been revoked.');
+      throw err;
+    }
+    req.caller = { appId: grant.appId, accountId: grant.accountId };
+    return { client_id: grant.appId, account_id: grant.accountId, scope: grant.scope };
+  }
+}
+
+function withError(uri: string, error: string, description: string, state: string | undefined): string {
+  const url = new URL(uri);
+  url.searchParams.set('error', error);
+  url.searchParams.set('error_description', description);
+  if (state !== undefined) url.searchParams.set('state', state);
+  return url.toString();
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { PublicError } from '../../errors';
+import { defineContract } from '../envelope';
+import { pagingSchema } from '../paging';
+import type { ObjectList, PublicStorageObject } from '../public-objects';
+import { TOPICS } from '../topics';
+
+/** Kloudless task states (seed 002); PENDING and STARTED are unready, UNKNOWN is past retention. */
+export const TASK_STATUSES = ['PENDING', 'STARTED', 'SUCCESS', 'FAILURE', 'UNKNOWN'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** The Task object (seed 002): `info` carries progress while the task runs. */
+export interface PublicTask {
+  id: string;
+  status: TaskStatus;
+  account: number;
+  kind: string;
+  info: {
+    time_elapsed: number | null;
+    time_remaining: number | null;
+    percent_completed: number | null;
+    bytes_done: number;
+    bytes_total: number | null;
+  } | null;
+  created: string;
+  modified: string;
+  api: 'storage';
+  type: 'task';
+}
+
+/** A task and, once it ended, what it produced or why it failed. */
+export interface TaskView {
+  task: PublicTask;
+  result?: PublicStorageObject;
+  error?: PublicError;
+}
+
+const storageId = z.string().min(1).max(4096);
+
+/** A copy of one file into another account of the same app (the path account is the source). */
+export const copyFileTask = z.object({
+  kind: z.literal('copy_file'),
+  source: z.object({ accountId: z.number().int().positive(), fileId: storageId }),
+  destination: z.object({ accountId: z.number().int().positive(), parentId: storageId, name: z.string().min(1).max(255).optional() }),
+  rawData: z.boolean().default(false),
+});
+export type CopyFileTask = z.infer<typeof copyFileTask>;
+
+export const TaskCreate = defineContract<PublicTask>()(TOPICS.transfer.taskCreate, copyFileTask);
+
+/** One task; with meta.accountId the task must belong to that account (the account-scoped route). */
+export const TaskGet = defineContract<TaskView>()(TOPICS.transfer.taskGet, z.object({ taskId: z.string().uuid() }));
+
+export const TaskList = defineContract<ObjectList<PublicTask>>()(
+  TOPICS.transfer.taskList,
+  pagingSchema.extend({ status: z.enum(TASK_STATUSES).optional() }),
+);
+
+/** Stops a task that has not ended; the partial destination never appears. */
+export const TaskCancel = defineContract<PublicTask>()(TOPICS.transfer.taskCancel, z.object({ taskId: z.string().uuid() }));

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { bytesOf, createApp, startTestStack, type TestStack } from './support/test-stack';
+
+/**
+ * Issue 9, first slice: copies into another account of the same app run as
+ * transfer tasks (Bull in the transfer service, bytes streamed inside the
+ * connectors service), synchronously or with X-Kloudless-Async and the Task API.
+ */
+describe('transfer tasks: copy between accounts (e2e)', () => {
+  let stack: TestStack;
+  let app: { id: string; apiKey: string };
+  let source: number;
+  let target: number;
+  const api = () => request(stack.gatewayUrl);
+  const as = (req: request.Test, key = app.apiKey) => req.set('Authorization', `APIKey ${key}`);
+  const upload = async (account: number, name: string, body: Buffer) =>
+    (await as(api().post(`/v1/accounts/${account}/storage/files`)).set('X-Kloudless-Metadata', JSON.stringify({ name, parent_id: 'root' })).set('Content-Type', 'application/octet-stream').send(body).expect(201)).body;
+  const download = async (account: number, id: string) => (await bytesOf(as(api().get(`/v1/accounts/${account}/storage/files/${id}/contents`))).expect(200)).body as Buffer;
+
+  beforeAll(async () => {
+    stack = await startTestStack(20080, {
+      gateway: { RATE_LIMIT_PER_SECOND: '1000', RATE_LIMIT_APP_PER_SECOND: '1000', TASK_SYNC_WAIT_MS: '20000' },
+      transfer: { TASK_RETENTION_S: '3', TASK_CONCURRENCY: '1' },
+    });
+    app = await createApp(stack, 'transfers');
+    source = (await as(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'src' } }).expect(201)).body.id;
+    target = (await as(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'dst' } }).expect(201)).body.id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('copies a file into another account synchronously: 201 with the new file, bytes identical', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    const file = await upload(source, 'report.bin', bytes);
+    const res = await as(api().post(`/v1/accounts/${source}/storage/files/${file.id}/copy`)).send({ parent_id: 'root', account: target, name: 'copy.bin' }).expect(201);
+    expect(res.body).toMatchObject({ type: 'file', name: 'copy.bin', account: target, size: bytes.length });
+    expect((await download(target, res.body.id)).equals(bytes)).toBe(true);
+    // a clash is the same 409 a copy within one account gives
+    const clash = await as(api().post(`/v1/accounts/${source}/storage/files/${file.id}/copy`)).send({ parent_id: 'root', account: target, name: 'copy.bin' });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error_code).toBe('naming_conflict');
+  });
+
+  it('runs an async copy as a Task whose percent_completed rises to the finished file, then forgets it after retention', async () => {
+    const bytes = randomBytes(96 * 1024 * 1024);
+    const file = await upload(source, 'big.bin', bytes);
+    const started = await as(api().post(`/v1/accounts/${source}/storage/files/${file.id}/copy`))
+      .set('X-Kloudless-Async', 'true')
+      .send({ parent_id: 'root', account: String(target) })
+      .expect(202);
+    expect(started.body).toMatchObject({ type: 'task', status: expect.stringMatching(/^(PENDING|STARTED)$/), account: source });
+    const seen: number[] = [];
+    let final: Record<string, unknown> | null = null;
+    for (let i = 0; i < 600 && !final; i++) {
+      const res = await as(api().get(`/v1/accounts/${source}/tasks/${started.body.id}`)).expect(200);
+      if (res.body.type === 'task') {
+        if (res.body.info?.percent_completed !== null && res.body.info?.percent_completed !== undefined) seen.push(res.body.info.percent_completed);
+      } else final = res.body;
+      if (!final) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(final).toMatchObject({ type: 'file', name: 'big.bin', account: target, size: bytes.length });
+    expect(seen).toEqual([...seen].sort((a, b) => a - b)); // never goes back
+    expect((await download(target, String(final!.id))).equals(bytes)).toBe(true);
+
+    const listed = await as(api().get('/v1/tasks?status=SUCCESS')).expect(200);
+    expect(listed.body.objects.map((t: { id: string }) => t.id)).toContain(started.body.id);
+
+    await new Promise((r) => setTimeout(r, 3500));
+    const forgotten = await as(api().get(`/v1/accounts/${source}/tasks/${started.body.id}`)).expect(200);
+    expect(forgotten.body).toMatchObject({ id: started.body.id, status: 'UNKNOWN', info: null });
+  }, 120_000);
+
+  it('cancels a task that has not started: it fails as cancelled and writes nothing', async () => {
+    const big = await upload(source, 'occupies-the-worker.bin', randomBytes(64 * 1024 * 1024));
+    const small = await upload(source, 'never-copied.bin', randomBytes(1024));
+    // one worker (TASK_CONCURRENCY=1) busy with three copies of 64 MiB: the next task stays PENDING meanwhile
+    for (const n of [1, 2, 3]) {
+      await as(api().post(`/v1/accounts/${source}/storage/files/${big.id}/copy`)).set('X-Kloudless-Async', 'true').send({ parent_id: 'root', account: target, name: `occupied-${n}.bin` }).expect(202);
+    }
+    const pending = await as(api().post(`/v1/accounts/${source}/storage/files/${small.id}/copy`)).set('X-Kloudless-Async', 'true').send({ parent_id: 'root', account: target }).expect(202);
+    const cancelled = await as(api().post(`/v1/tasks/${pending.body.id}/cancel`)).expect(200);
+    expect(cancelled.body).toMatchObject({ id: pending.body.id, status: 'FAILURE' });
+    const res = await as(api().get(`/v1/accounts/${source}/tasks/${pending.body.id}`));
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/cancelled/);
+    await new Promise((r) => setTimeout(r, 3000)); // the worker reaches it, and skips it
+    const listing = await as(api().get(`/v1/accounts/${target}/storage/folders/root/contents`)).expect(200);
+    expect(listing.body.objects.map((o: { name: string }) => o.name)).not.toContain('never-copied.bin');
+    await as(api().post(`/v1/tasks/${pending.body.id}/cancel`)).expect(400); // already ended
+  }, 60_000);
+
+  it("refuses another app's account as the destination with 404, starting nothing", async () => {
+    const other = await createApp(stack, 'other');
+    const foreign = (await as(api().post('/v1/accounts'), other.apiKey).send({ service: 'local', config: { path: 'theirs' } }).expect(201)).body.id;
+    const file = await upload(source, 'mine.bin', Buffer.from('mine'));
+    const before = (await as(api().get('/v1/tasks')).expect(200)).body.count;
+    const res = await as(api().post(`/v1/accounts/${source}/storage/files/${file.id}/copy`)).send({ parent_id: 'root', account: foreign });
+    expect(res.status).toBe(404);
+    expect((await as(api().get('/v1/tasks')).expect(200)).body.count).toBe(before);
+    const theirs = await as(api().get(`/v1/accounts/${foreign}/storage/folders/root/contents`), other.apiKey).expect(200);
+    expect(theirs.body.objects).toEqual([]);
+  });
+
+  it("does not show one app's tasks to another", async () => {
+    const other = await createApp(stack, 'nosy');
+    const mine = (await as(api().get('/v1/tasks')).expect(200)).body.objects;
+    expect(mine.length).toBeGreaterThan(0);
+    expect((await as(api().get('/v1/tasks'), other.apiKey).expect(200)).body.objects).toEqual([]);
+    await as(api().post(`/v1/tasks/${mine[0].id}/cancel`), other.apiKey).expect(404);
+  });
+});
