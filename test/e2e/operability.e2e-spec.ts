@@ -136,8 +136,14 @@ describe('operability: configuration and metrics (e2e)', () => {
     expect(linesWith('connectors').some((l) => l.includes('"topic":"connectors.folder.list"'))).toBe(true);
 
     // …and its spans reach the OTLP collector, linked: gateway request → Kafka call → connectors' handling
+    // The request span ends last and the exporters flush every second, so wait for the three we check,
+    // not for any three (the auth lookups' spans arrive first).
     const ofTrace = () => exported.filter(([, s]) => s.traceId === traceId);
-    for (let i = 0; i < 50 && ofTrace().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    const wanted = (): boolean =>
+      ofTrace().some(([svc, s]) => svc === 'gateway' && s.kind === 2) &&
+      ofTrace().some(([svc, s]) => svc === 'gateway' && s.name === 'send connectors.folder.list') &&
+      ofTrace().some(([svc, s]) => svc === 'connectors' && s.name === 'handle connectors.folder.list');
+    for (let i = 0; i < 100 && !wanted(); i++) await new Promise((r) => setTimeout(r, 100));
     const server = ofTrace().find(([svc, s]) => svc === 'gateway' && s.kind === 2)?.[1];
     expect(server).toMatchObject({ parentSpanId: '00f067aa0ba902b7', name: 'GET /v1/accounts/:accountId/storage/folders/:folderId/contents' });
     const call = ofTrace().find(([svc, s]) => svc === 'gateway' && s.name === 'send connectors.folder.list')?.[1];
