@@ -18,6 +18,7 @@ import { FileEvents } from './storage/upload-events';
 import { InternalTokenGuard } from './streams/internal-token.guard';
 import { TransferCopyController } from './transfers/transfer-copy.controller';
 import { TransferCopyService } from './transfers/transfer-copy.service';
+import { TransferPartsService } from './transfers/transfer-parts.service';
 import { StreamController } from './streams/stream.controller';
 import { StreamService } from './streams/stream.service';
 
@@ -34,7 +35,7 @@ export class ConnectorsModule {
       controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController],
       providers: [
         ConnectorFactory, AccountConnectors, StorageService, StreamService, FileEvents,
-        MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService,
+        MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService, TransferPartsService,
       ],
     };
   }

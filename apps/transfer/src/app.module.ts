@@ -3,7 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { databaseOptions, ServiceCoreModule } from '@app/common';
 import { transferMigrations } from './migrations';
-import { CopyRunner } from './tasks/copy-runner';
+import { ChunkedCopy } from './parts/chunked-copy';
+import { ConnectorsCommands } from './parts/connectors-commands';
+import { TaskPartEntity } from './parts/task-part.entity';
+import { TaskPartRepository } from './parts/task-part.repository';
 import { TaskController } from './tasks/task.controller';
 import { TaskEntity } from './tasks/task.entity';
 import { TaskProcessor } from './tasks/task.processor';
@@ -20,11 +23,11 @@ export class TransferModule {
       module: TransferModule,
       imports: [
         ServiceCoreModule.forRoot({ service: 'transfer', config, logger, calls: [], database: true, redis: true }),
-        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'transfer', entities: [TaskEntity], migrations: transferMigrations })),
-        TypeOrmModule.forFeature([TaskEntity]),
+        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'transfer', entities: [TaskEntity, TaskPartEntity], migrations: transferMigrations })),
+        TypeOrmModule.forFeature([TaskEntity, TaskPartEntity]),
       ],
       controllers: [TaskController],
-      providers: [TaskRepository, TaskService, TaskQueue, TaskProcessor, CopyRunner],
+      providers: [TaskRepository, TaskService, TaskQueue, TaskProcessor, ConnectorsCommands, ChunkedCopy, TaskPartRepository],
     };
   }
 }

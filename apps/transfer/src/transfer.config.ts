@@ -16,5 +16,21 @@ export const transferConfigShape = {
   TASK_RETENTION_S: envPieces.positiveInt(600),
   /** Tasks one transfer instance runs at once. */
   TASK_CONCURRENCY: envPieces.positiveInt(4),
+  /** Milliseconds a running task's Bull lock lasts without renewal: after a worker is killed, its task resumes on another (or the restarted) worker this much later. */
+  TASK_LOCK_MS: envPieces.positiveInt(30_000),
+  /** Bytes per part of a chunked copy (raised to fit the destination's limits; shrinks when parts stall). */
+  TRANSFER_PART_SIZE: envPieces.positiveInt(16 * 1024 * 1024),
+  /** Files up to this many bytes are copied in one stream; larger ones part by part (destinations with chunked writes). */
+  TRANSFER_CHUNK_ABOVE: envPieces.positiveInt(16 * 1024 * 1024),
+  /** Parts of one task copied at once. */
+  TRANSFER_PARTS_PER_TASK: envPieces.positiveInt(4),
+  /** Parts copied at once by one transfer instance, over all its tasks. */
+  TRANSFER_PARTS_GLOBAL: envPieces.positiveInt(16),
+  /** Milliseconds a part may go without moving a byte before it is cut off, split and retried. */
+  TRANSFER_STALL_TIMEOUT_MS: envPieces.positiveInt(30_000),
+  /** Milliseconds one part may take in all. */
+  TRANSFER_PART_TIMEOUT_MS: envPieces.positiveInt(600_000),
+  /** Tries per part (and for the final commit) before the task fails. */
+  TRANSFER_PART_ATTEMPTS: envPieces.positiveInt(6),
 };
 export type TransferConfig = ConfigOf<typeof transferConfigShape>;

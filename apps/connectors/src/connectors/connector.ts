@@ -59,13 +59,46 @@ export interface WriteOptions {
   mimeType?: string;
 }
 
-/** A multipart/chunked write in progress (S3 multipart, Azure block list, ...). */
+/** One part of a chunked write: its number (orders the parts upstream) and the bytes it covers. */
+export interface PartSpec {
+  /** 1-based; parts are committed in ascending number, which must follow their offsets. Gaps are allowed. */
+  number: number;
+  offset: number;
+  size: number;
+}
+
+/** What the service answered for a part, needed to commit it (S3's ETag); {} where nothing is. */
+export interface PartReceipt {
+  etag?: string;
+}
+
+export interface UploadedPart extends PartSpec {
+  receipt: PartReceipt;
+}
+
+/**
+ * What names a chunked upload upstream (S3's UploadId, the Azure block-id prefix),
+ * as JSON. Stored by the caller; passed back as `resume`, it reopens the same
+ * upload after a restart, so parts already written are not sent again.
+ */
+export type UploadState = Record<string, string | number>;
+
+/** A multipart/chunked write in progress (S3 multipart, Azure block list, a temp file at offsets). */
 export interface ChunkWriter {
-  /** Writes part `partNumber` (1-based). Parts may arrive in any order and in parallel. */
-  writePart(partNumber: number, body: Readable, size: number): Promise<void>;
-  /** Commits parts 1..n in order; the object appears only now. */
-  complete(totalParts: number): Promise<Entry>;
+  readonly state: UploadState;
+  /** Writes one part. Parts may arrive in any order, in parallel, and with different sizes (all but the last ≥ minPartSize). */
+  writePart(part: PartSpec, body: Readable): Promise<PartReceipt>;
+  /** Commits the parts, which must cover the file from byte 0 in ascending order; the object appears only now. */
+  complete(parts: UploadedPart[]): Promise<Entry>;
   abort(): Promise<void>;
+}
+
+export interface ChunkWriterOptions {
+  size: number;
+  /** A session id: names what the upload keeps upstream meanwhile (a temp file), so abortChunkUpload finds it after the writer is gone. */
+  uploadKey?: string;
+  /** The state of an upload opened before (ChunkWriter.state): continue it instead of starting anew. */
+  resume?: UploadState;
 }
 
 export interface Features {
@@ -105,12 +138,8 @@ export interface Connector {
 
   /** Optional: server-side copy. @throws NotFoundError; ConflictError if `to` exists */
   copy?(from: string, to: string): Promise<Entry>;
-  /**
-   * Optional: chunked upload into `path`, committed by ChunkWriter.complete.
-   * `uploadKey` (a session id) names what the upload keeps upstream meanwhile (a temp file), so
-   * abortChunkUpload can find it after the writer is gone.
-   */
-  openChunkWriter?(path: string, options: { size: number; partSize: number; uploadKey?: string }): Promise<ChunkWriter>;
+  /** Optional: chunked upload into `path`, committed by ChunkWriter.complete. @throws NotFoundError when `resume` names an upload that is gone */
+  openChunkWriter?(path: string, options: ChunkWriterOptions): Promise<ChunkWriter>;
   /** Optional: removes what the upload `uploadKey` into `path` left behind when its writer is lost (a restart). Idempotent. */
   abortChunkUpload?(path: string, uploadKey: string): Promise<void>;
   /** Optional: name search below `folder`. */

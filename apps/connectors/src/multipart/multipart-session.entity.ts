@@ -26,6 +26,14 @@ export class MultipartSessionEntity {
   @Column({ name: 'part_size', type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   partSize: number;
 
+  /** The connector's ChunkWriter.state: reopens the upload after a restart. */
+  @Column({ name: 'upload_state', type: 'jsonb', default: {} })
+  uploadState: Record<string, string | number>;
+
+  /** Receipts of the parts written so far, by part number. */
+  @Column({ type: 'jsonb', default: {} })
+  parts: Record<string, { etag?: string }>;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

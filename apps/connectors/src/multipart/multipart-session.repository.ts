@@ -13,8 +13,16 @@ export interface AccountScope {
 export class MultipartSessionRepository {
   constructor(@InjectRepository(MultipartSessionEntity) private readonly repo: Repository<MultipartSessionEntity>) {}
 
-  insert(scope: AccountScope, values: Omit<MultipartSessionEntity, 'appId' | 'accountId' | 'createdAt'>): Promise<MultipartSessionEntity> {
-    return this.repo.save(this.repo.create({ ...values, ...scope }));
+  insert(scope: AccountScope, values: Omit<MultipartSessionEntity, 'appId' | 'accountId' | 'createdAt' | 'parts'>): Promise<MultipartSessionEntity> {
+    return this.repo.save(this.repo.create({ ...values, parts: {}, ...scope }));
+  }
+
+  /** Records one written part; parallel parts of a session each add their own key (one atomic update each). */
+  async recordPart(scope: AccountScope, id: string, partNumber: number, receipt: { etag?: string }): Promise<void> {
+    await this.repo.query(
+      `UPDATE multipart_sessions SET parts = parts || jsonb_build_object($4::text, $5::jsonb) WHERE id = $1 AND app_id = $2 AND account_id = $3`,
+      [id, scope.appId, scope.accountId, String(partNumber), JSON.stringify(receipt)],
+    );
   }
 
   findLive(scope: AccountScope, id: string): Promise<MultipartSessionEntity | null> {

@@ -36,8 +36,10 @@ export function choosePartSize(size: number, preferred: number, features: Featur
 
 /**
  * Kloudless multipart sessions over a connector's ChunkWriter. The session
- * row lives in the connectors schema; the open writer lives in this process
- * (a restart loses the parts sent so far: the client starts a new session).
+ * row lives in the connectors schema with the writer's upload state and the
+ * receipt of every part written; the open writer is cached in this process,
+ * and another process (or this one after a restart) reopens it from the row,
+ * so a session continues where it was.
  */
 @Injectable()
 export class MultipartService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -104,9 +106,9 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
     const partSize = choosePartSize(input.size, this.preferredPartSize, connector.features);
     const id = randomUUID();
     // The session id names the upload upstream, so an expired session is found and removed after a restart too.
-    const writer = await connector.openChunkWriter(path, { size: input.size, partSize, uploadKey: id });
+    const writer = await connector.openChunkWriter(path, { size: input.size, uploadKey: id });
     const row = await this.sessions.insert(scope, {
-      id, parentId: input.parentId, path, size: input.size, partSize, expiresAt: new Date(Date.now() + this.ttlMs),
+      id, parentId: input.parentId, path, size: input.size, partSize, uploadState: writer.state, expiresAt: new Date(Date.now() + this.ttlMs),
     });
     this.writers.set(id, { writer, connector });
     return toSession(row);
@@ -122,13 +124,23 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > parts) {
       throw new InvalidParametersError(`part_number must be between 1 and ${parts}.`);
     }
-    await this.writerOf(session).writePart(partNumber, body, length);
+    const part = { number: partNumber, offset: (partNumber - 1) * session.partSize, size: length };
+    const expected = Math.min(session.partSize, session.size - part.offset);
+    if (length !== expected) throw new InvalidParametersError(`Part ${partNumber} must have ${expected} bytes, not ${length}.`);
+    const receipt = await (await this.writerOf(meta, session)).writePart(part, body);
+    await this.sessions.recordPart(scopeOf(meta), sessionId, partNumber, receipt);
   }
 
   async complete(meta: MessageMeta, sessionId: string, rawData: boolean): Promise<PublicStorageObject> {
     const scope = scopeOf(meta);
     const session = await this.require(scope, sessionId);
-    const entry = await this.writerOf(session).complete(partCount(session));
+    const parts = Array.from({ length: partCount(session) }, (_, i) => {
+      const receipt = session.parts[String(i + 1)];
+      if (!receipt) throw new InvalidParametersError(`Part ${i + 1} was never uploaded.`);
+      const offset = i * session.partSize;
+      return { number: i + 1, offset, size: Math.min(session.partSize, session.size - offset), receipt };
+    });
+    const entry = await (await this.writerOf(meta, session)).complete(session.size === 0 ? [] : parts);
     this.writers.delete(sessionId);
     await this.sessions.delete(scope, sessionId);
     const file = toStorageObject(entry, scope.accountId, { rawData });
@@ -148,7 +160,8 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    await Promise.allSettled([...this.writers.values()].map((w) => w.writer.abort()));
+    // Writers are not aborted: their sessions continue in the next process from the stored state.
+    this.writers.clear();
   }
 
   private async require(scope: AccountScope, sessionId: string): Promise<MultipartSessionEntity> {
@@ -157,10 +170,15 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
     return session;
   }
 
-  private writerOf(session: MultipartSessionEntity): ChunkWriter {
+  /** The session's writer: the one this process opened, or the upload reopened from its stored state. */
+  private async writerOf(meta: MessageMeta, session: MultipartSessionEntity): Promise<ChunkWriter> {
     const open = this.writers.get(session.id);
-    if (!open) throw new NotFoundError(`Upload session ${session.id} lost its parts (the service restarted); start a new session.`);
-    return open.writer;
+    if (open) return open.writer;
+    const connector = await this.accounts.get(meta, session.accountId);
+    if (!has(connector, 'openChunkWriter')) throw new UnsupportedError('This service does not support multipart uploads.');
+    const writer = await connector.openChunkWriter(session.path, { size: session.size, uploadKey: session.id, resume: session.uploadState });
+    this.writers.set(session.id, { writer, connector });
+    return writer;
   }
 }
 

@@ -1,9 +1,22 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { AppError, describeZodError, InternalError, InvalidParametersError, requestContext, traceIdOf } from '@app/common';
+import {
+  abortPartsRequest,
+  AppError,
+  completePartsRequest,
+  copyPartRequest,
+  describeZodError,
+  InternalError,
+  InvalidParametersError,
+  preparePartsRequest,
+  requestContext,
+  traceIdOf,
+  type MessageMeta,
+} from '@app/common';
 import { InternalTokenGuard } from '../streams/internal-token.guard';
 import { TransferCopyService } from './transfer-copy.service';
+import { TransferPartsService } from './transfer-parts.service';
 
 const copyBody = z.object({
   source: z.object({ accountId: z.number().int().positive(), fileId: z.string().min(1) }),
@@ -11,60 +24,104 @@ const copyBody = z.object({
   rawData: z.boolean().default(false),
 });
 
+type Meta = Pick<MessageMeta, 'appId' | 'requestId' | 'traceparent'>;
+/** Writes one progress line (callers throttle). */
+type Progress = (line: Record<string, number | null>) => void;
+
 /**
- * The transfer service's byte worker: POST a copy, and the answer streams
- * newline-delimited JSON — `{"progress":n,"total":t}` lines (at most a few a
- * second), then one `{"result":File}` or `{"error":PublicError}` line. Bytes
- * move inside this process only; the caller closing the request cancels the
- * copy. Only INTERNAL_TOKEN holders may call it.
+ * The transfer service's byte worker. Every answer is newline-delimited JSON:
+ * `{"progress":n,...}` lines while bytes move (only when they moved, so a
+ * silent answer is a stalled one), then one `{"result":...}` or
+ * `{"error":PublicError}` line. Bytes move inside this process only; the
+ * caller closing the request cancels what runs. Only INTERNAL_TOKEN holders.
+ * - `copy`: a whole file in one stream (destinations without chunked writes, small files)
+ * - `prepare` / `part` / `complete` / `abort`: a chunked copy, part by part
  */
 @Controller('internal/v1/transfers')
 @UseGuards(InternalTokenGuard)
 export class TransferCopyController {
-  constructor(private readonly copies: TransferCopyService) {}
+  constructor(private readonly copies: TransferCopyService, private readonly parts: TransferPartsService) {}
 
   @Post('copy')
   @HttpCode(200)
-  async copy(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const appId = req.header('x-app-id');
-    const parsed = copyBody.safeParse(await readJson(req));
-    res.setHeader('Content-Type', 'application/x-ndjson');
-    const line = (value: unknown) => res.write(`${JSON.stringify(value)}\n`);
-    const requestId = req.header('x-request-id') ?? 'transfer';
-    if (!appId || !parsed.success) {
-      line({ error: new InvalidParametersError(parsed.success ? 'Missing app.' : describeZodError(parsed.error)).toPublic(requestId) });
-      res.end();
-      return;
-    }
-    const traceparent = req.header('traceparent');
-    const meta = { appId, requestId, ...(traceIdOf(traceparent) ? { traceparent } : {}) };
-    const cancelled = new AbortController();
-    res.on('close', () => { if (!res.writableFinished) cancelled.abort(); });
-    let last = 0;
-    await requestContext.run({ requestId, traceparent: meta.traceparent }, async () => {
-      try {
-        const file = await this.copies.copyFile(meta, parsed.data, (done, total) => {
-          const now = Date.now();
-          if (now - last < 250 && done !== total) return;
-          last = now;
-          line({ progress: done, total });
-        }, cancelled.signal);
-        line({ result: file });
-      } catch (err) {
-        line({ error: (err instanceof AppError ? err : new InternalError()).toPublic(requestId) });
-      }
-      res.end();
-    });
+  copy(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return answer(req, res, copyBody, (meta, input, progress, signal) =>
+      this.copies.copyFile(meta, input, (done, total) => progress({ progress: done, total }), signal),
+    );
+  }
+
+  @Post('prepare')
+  @HttpCode(200)
+  prepare(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return answer(req, res, preparePartsRequest, (meta, input) => this.parts.prepare(meta, input));
+  }
+
+  @Post('part')
+  @HttpCode(200)
+  part(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return answer(req, res, copyPartRequest, (meta, input, progress, signal) =>
+      this.parts.copyPart(meta, input, (done) => progress({ progress: done, total: input.part.size }), signal),
+    );
+  }
+
+  @Post('complete')
+  @HttpCode(200)
+  complete(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return answer(req, res, completePartsRequest, (meta, input) => this.parts.complete(meta, input));
+  }
+
+  @Post('abort')
+  @HttpCode(200)
+  abort(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return answer(req, res, abortPartsRequest, (meta, input) => this.parts.abort(meta, input));
   }
 }
 
-/** The small JSON body of a copy request (this service runs without a body parser: its other routes stream bytes). */
+/** Parses the body, runs `work` in the caller's request context and writes its progress and its outcome as NDJSON. */
+async function answer<S extends z.ZodType>(
+  req: Request,
+  res: Response,
+  schema: S,
+  work: (meta: Meta, input: z.output<S>, progress: Progress, signal: AbortSignal) => Promise<unknown>,
+): Promise<void> {
+  const appId = req.header('x-app-id');
+  const parsed = schema.safeParse(await readJson(req));
+  res.setHeader('Content-Type', 'application/x-ndjson');
+  const line = (value: unknown) => res.write(`${JSON.stringify(value)}\n`);
+  const requestId = req.header('x-request-id') ?? 'transfer';
+  if (!appId || !parsed.success) {
+    line({ error: new InvalidParametersError(parsed.success ? 'Missing app.' : describeZodError(parsed.error)).toPublic(requestId) });
+    res.end();
+    return;
+  }
+  const traceparent = req.header('traceparent');
+  const meta = { appId, requestId, ...(traceIdOf(traceparent) ? { traceparent } : {}) };
+  const cancelled = new AbortController();
+  res.on('close', () => { if (!res.writableFinished) cancelled.abort(); });
+  let last = 0;
+  const progress: Progress = (value) => {
+    const now = Date.now();
+    if (now - last < 250) return;
+    last = now;
+    line(value);
+  };
+  await requestContext.run({ requestId, traceparent: meta.traceparent }, async () => {
+    try {
+      line({ result: await work(meta, parsed.data, progress, cancelled.signal) });
+    } catch (err) {
+      line({ error: (err instanceof AppError ? err : new InternalError()).toPublic(requestId) });
+    }
+    res.end();
+  });
+}
+
+/** The small JSON body of a command (this service runs without a body parser: its other routes stream bytes). */
 async function readJson(req: Request): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > 64 * 1024) return null;
+    if (size > 8 * 1024 * 1024) return null;
     chunks.push(chunk as Buffer);
   }
   try {

@@ -1,3 +1,4 @@
+import type { PreparedParts } from '@app/common';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** A background task (copy, upload from URL, copy to upload location) and its outcome. */
@@ -39,6 +40,10 @@ export class TaskEntity {
   @Column({ name: 'cancel_requested', type: 'boolean', default: false })
   cancelRequested: boolean;
 
+  /** A chunked copy's open upload (source, target, upstream state, limits); null until prepared. */
+  @Column({ type: 'jsonb', nullable: true })
+  upload: TaskUpload | null;
+
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt: Date | null;
 
@@ -51,3 +56,6 @@ export class TaskEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }
+
+/** What a copy resolved before moving bytes: kept so a restarted worker continues the same upload. */
+export type TaskUpload = PreparedParts;

@@ -15,9 +15,12 @@ import {
   type TaskFailedData,
   type TaskRef,
   type TaskStartedData,
+  type PreparedParts,
+  type PublicStorageObject,
 } from '@app/common';
 import type { TransferConfig } from '../transfer.config';
-import { CopyRunner } from './copy-runner';
+import { ChunkedCopy } from '../parts/chunked-copy';
+import { CancelledError, ConnectorsCommands } from '../parts/connectors-commands';
 import type { TaskEntity } from './task.entity';
 import { TaskQueue, type TaskJob } from './task.queue';
 import { TaskRepository } from './task.repository';
@@ -26,18 +29,20 @@ import { TaskRepository } from './task.repository';
 const TICK_MS = 500;
 
 /**
- * Runs tasks from the Bull queue: PENDING → STARTED (once), the copy in the
- * connectors service with progress written every TICK_MS, then SUCCESS or
- * FAILURE with the public error. A cancel set by any instance is seen within
- * a tick. A task found already STARTED is a re-run after a crash: a streamed
- * copy cannot resume, so it fails cleanly and says so.
+ * Runs tasks from the Bull queue: PENDING → STARTED, then the copy, with
+ * progress written every TICK_MS, then SUCCESS or FAILURE with the public
+ * error. A cancel set by any instance is seen within a tick. A task found
+ * already STARTED is a re-run after its worker died: it continues — a chunked
+ * copy from its stored upload and parts, a one-stream copy from the start
+ * (it only ever commits at its end).
  */
 @Injectable()
 export class TaskProcessor implements OnApplicationBootstrap {
   constructor(
     private readonly tasks: TaskRepository,
     private readonly queue: TaskQueue,
-    private readonly runner: CopyRunner,
+    private readonly commands: ConnectorsCommands,
+    private readonly chunked: ChunkedCopy,
     @Inject(EVENT_PUBLISHER) private readonly events: EventPublisher,
     @Inject(CONFIG) private readonly config: TransferConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -45,6 +50,10 @@ export class TaskProcessor implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.queue.process(this.config.TASK_CONCURRENCY, (job) => this.run(job));
+    this.queue.onGivenUp(async (job) => {
+      const row = await this.tasks.findOne({ appId: job.appId }, job.taskId);
+      if (row) await this.fail(row, new AppError('service_not_available', 'The task was interrupted too many times (its workers stopped); start it again.'));
+    });
   }
 
   async run(job: TaskJob): Promise<void> {
@@ -52,14 +61,14 @@ export class TaskProcessor implements OnApplicationBootstrap {
     const meta = { appId: job.appId, requestId: `task-${job.taskId}` };
     const row = await this.tasks.findOne(scope, job.taskId);
     if (!row || (row.status !== 'PENDING' && row.status !== 'STARTED')) return;
-    if (!(await this.tasks.markStarted(scope, row.id))) {
-      await this.fail(row, new AppError('service_not_available', 'The task was interrupted (its worker stopped); start it again.'));
-      return;
+    if (await this.tasks.markStarted(scope, row.id)) {
+      await this.events.publish<TaskStartedData>(TASK_STARTED, meta, row.accountId, { task: ref(row, 'STARTED') });
+    } else {
+      this.logger.info({ taskId: row.id }, 'transfer.task.resumed');
     }
-    await this.events.publish<TaskStartedData>(TASK_STARTED, meta, row.accountId, { task: ref(row, 'STARTED') });
 
     const cancel = new AbortController();
-    let progress: { bytes_done: number; bytes_total: number | null } = { bytes_done: 0, bytes_total: null };
+    let progress: Record<string, number | null> = { bytes_done: 0, bytes_total: null };
     let written = '';
     const tick = setInterval(() => {
       void (async () => {
@@ -71,19 +80,40 @@ export class TaskProcessor implements OnApplicationBootstrap {
         }
       })().catch((err) => this.logger.warn({ err: String(err), taskId: row.id }, 'transfer.task.tick_failed'));
     }, TICK_MS);
+    const params = copyFileTask.parse(row.params);
+    let prepared = row.upload;
     try {
-      const params = copyFileTask.parse(row.params);
-      const file = await this.runner.copy(meta, params, {
-        signal: cancel.signal,
-        onProgress: (done, total) => (progress = { bytes_done: done, bytes_total: total }),
-      });
+      if (!prepared) {
+        prepared = await this.commands.run<PreparedParts>('prepare', meta, {
+          source: params.source, destination: params.destination, uploadKey: row.id, chunkAbove: this.config.TRANSFER_CHUNK_ABOVE,
+        }, { signal: cancel.signal });
+        await this.tasks.saveUpload(scope, row.id, prepared);
+      }
+      const total = prepared.source.size;
+      progress = { bytes_done: 0, bytes_total: total };
+      const { upload } = prepared;
+      const file = upload
+        ? await this.chunked.run({
+          taskId: row.id, meta, sourceAccountId: params.source.accountId, destinationAccountId: params.destination.accountId,
+          prepared: { ...prepared, upload }, rawData: params.rawData, signal: cancel.signal,
+          onProgress: (done, partSize) => (progress = { bytes_done: done, bytes_total: total, part_size: partSize }),
+        })
+        : await this.commands.run<PublicStorageObject>('copy', meta, { source: params.source, destination: params.destination, rawData: params.rawData }, {
+          signal: cancel.signal,
+          onProgress: (done, t) => (progress = { bytes_done: done, bytes_total: t }),
+        });
       clearInterval(tick);
-      await this.tasks.progress(scope, row.id, { bytes_done: file.size ?? progress.bytes_done, bytes_total: file.size ?? progress.bytes_total });
+      await this.tasks.progress(scope, row.id, { ...progress, bytes_done: file.size ?? total, bytes_total: file.size ?? total });
       if (await this.tasks.finish(scope, row.id, { status: 'SUCCESS', result: file as unknown as Record<string, unknown> })) {
         await this.events.publish<TaskCompletedData>(TASK_COMPLETED, meta, row.accountId, { task: ref(row, 'SUCCESS'), result: file as unknown as Record<string, unknown> });
       }
     } catch (err) {
       clearInterval(tick);
+      if (err instanceof CancelledError || cancel.signal.aborted) {
+        if (prepared) await this.chunked.abort(meta, params.destination.accountId, prepared);
+        await this.fail(row, new AppError('bad_request', 'The task was cancelled.'));
+        return;
+      }
       const error = err instanceof AppError ? err : new InternalError();
       if (!(err instanceof AppError)) this.logger.error({ err, taskId: row.id }, 'transfer.task.error');
       await this.fail(row, error);

@@ -15,8 +15,8 @@ const QUEUE = 'transfer-tasks';
 /**
  * The Bull queue of tasks. The job id is the task id, so a task is queued at
  * most once. A worker killed mid-task leaves its job locked; after the lock
- * expires Bull's stall check hands it to a worker again, which finds the task
- * already STARTED and fails it cleanly (a streamed copy cannot resume).
+ * (TASK_LOCK_MS) expires Bull's stall check hands it to a worker again, which
+ * continues the task. A job that stalls more than twice is given up.
  */
 @Injectable()
 export class TaskQueue implements OnApplicationShutdown {
@@ -24,7 +24,7 @@ export class TaskQueue implements OnApplicationShutdown {
 
   constructor(@Inject(CONFIG) config: TransferConfig, @Inject(LOGGER) private readonly logger: Logger) {
     this.queue = new Bull<TaskJob>(QUEUE, config.REDIS_URL, {
-      settings: { lockDuration: 30_000, stalledInterval: 15_000, maxStalledCount: 1 },
+      settings: { lockDuration: config.TASK_LOCK_MS, stalledInterval: Math.max(1000, Math.floor(config.TASK_LOCK_MS / 2)), maxStalledCount: 2 },
       defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
     });
     this.queue.on('error', (err) => this.logger.error({ err: String(err) }, 'transfer.queue.error'));
@@ -39,6 +39,13 @@ export class TaskQueue implements OnApplicationShutdown {
 
   process(concurrency: number, handler: (job: TaskJob) => Promise<void>): void {
     void this.queue.process(concurrency, (job) => handler(job.data));
+  }
+
+  /** Hears jobs Bull gave up on (stalled too often): their tasks must not stay STARTED. */
+  onGivenUp(handler: (job: TaskJob) => Promise<void>): void {
+    this.queue.on('failed', (job) => {
+      void handler(job.data).catch((err) => this.logger.error({ err: String(err), taskId: job.data.taskId }, 'transfer.queue.given_up_failed'));
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

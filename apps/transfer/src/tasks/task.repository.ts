@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { TaskEntity } from './task.entity';
+import { TaskEntity, type TaskUpload } from './task.entity';
 
 /** Every query is scoped to one app: an unscoped lookup does not type-check. */
 export interface AppScope {
@@ -35,6 +35,10 @@ export class TaskRepository {
   async markStarted(scope: AppScope, id: string): Promise<boolean> {
     const res = await this.repo.update({ appId: scope.appId, id, status: 'PENDING' }, { status: 'STARTED', startedAt: new Date() });
     return (res.affected ?? 0) > 0;
+  }
+
+  async saveUpload(scope: AppScope, id: string, upload: TaskUpload): Promise<void> {
+    await this.repo.update({ appId: scope.appId, id }, { upload } as QueryDeepPartialEntity<TaskEntity>);
   }
 
   async progress(scope: AppScope, id: string, info: Record<string, unknown>): Promise<void> {

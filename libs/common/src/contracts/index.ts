@@ -16,3 +16,4 @@ export * from './webhooks/subscription.contract';
 export * from './webhooks/delivery.contract';
 export * from './connectors/storage.contract';
 export * from './transfer/task.contract';
+export * from './transfer/parts.contract';

@@ -16,7 +16,8 @@ import {
   PermissionDeniedError,
   UpstreamError,
 } from '@app/common';
-import type { ByteRange, ChunkWriter, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
+import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import { checkPart, partsInOrder } from '../parts';
 import { checkPageSize, decodeCursor, encodeCursor, pageBy } from '../paging';
 import { baseName, checkPath, isSameOrBelow, parentOf } from '../paths';
 import { resolveRange } from '../range';
@@ -318,34 +319,30 @@ export class AzureConnector implements Connector {
     return pageBy(found, (e) => e.path, options);
   }
 
-  /** Blocks staged with ids '<upload>-<part>', committed in part order by complete(). */
-  async openChunkWriter(path: string, options: { size: number; partSize: number }): Promise<ChunkWriter> {
-    const { size, partSize } = options;
+  /**
+   * Blocks staged with ids '<upload>-<part number>', committed in part order by
+   * complete(). The state is the upload prefix: staged blocks stay with the blob
+   * (uncommitted, for a week), so a writer reopened with it commits them too.
+   */
+  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<ChunkWriter> {
+    const { size } = options;
     const f = this.features;
-    if (!Number.isInteger(partSize) || partSize < 1 || partSize > f.maxPartSize!) {
-      throw new InvalidParametersError(`partSize must be between 1 and ${f.maxPartSize} bytes`);
-    }
-    if (Math.ceil(size / partSize) > f.maxParts!) throw new InvalidParametersError(`At most ${f.maxParts} parts are allowed.`);
-    await this.prepareWrite(path);
-    const upload = randomUUID().replace(/-/g, '').slice(0, 16);
+    if (!Number.isInteger(size) || size < 0) throw new InvalidParametersError('size must be a non-negative integer');
+    const resumed = options.resume?.upload;
+    const upload = typeof resumed === 'string' && /^[0-9a-f]{16}$/.test(resumed) ? resumed : randomUUID().replace(/-/g, '').slice(0, 16);
+    if (!resumed) await this.prepareWrite(path);
     const blockId = (n: number) => Buffer.from(`${upload}-${String(n).padStart(6, '0')}`).toString('base64');
-    const staged = new Set<number>();
     const blob = this.blob(path);
     const { upstream } = this;
     return {
-      async writePart(partNumber: number, body: Readable, partLength: number) {
-        if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > f.maxParts!) {
-          throw new InvalidParametersError(`partNumber must be between 1 and ${f.maxParts}`);
-        }
-        await upstream.call('upload', () => blob.stageBlock(blockId(partNumber), () => body, partLength));
-        staged.add(partNumber);
+      state: { upload },
+      async writePart(part: PartSpec, body: Readable) {
+        checkPart(part, size, f);
+        await upstream.call('upload', () => blob.stageBlock(blockId(part.number), () => body, part.size));
+        return {};
       },
-      complete: async (totalParts: number) => {
-        const ids: string[] = [];
-        for (let n = 1; n <= totalParts; n++) {
-          if (!staged.has(n)) throw new InvalidParametersError(`Part ${n} was never uploaded.`);
-          ids.push(blockId(n));
-        }
+      complete: async (parts: UploadedPart[]) => {
+        const ids = partsInOrder(parts, size).map((p) => blockId(p.number));
         await upstream.call('upload', () => blob.commitBlockList(ids, { blobHTTPHeaders: { blobContentType: this.contentType(path) } }));
         return this.stat(path);
       },

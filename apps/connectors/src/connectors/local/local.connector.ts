@@ -11,7 +11,8 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '@app/common';
-import type { ByteRange, ChunkWriter, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
+import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import { checkPart, partsInOrder } from '../parts';
 import { pageBy, pageByName } from '../paging';
 import { checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
 import { resolveRange } from '../range';
@@ -287,28 +288,30 @@ export class LocalConnector implements Connector {
     return pageBy(found, (e) => e.path, options);
   }
 
-  async openChunkWriter(path: string, options: { size: number; partSize: number; uploadKey?: string }): Promise<ChunkWriter> {
-    const { size, partSize } = options;
-    if (!Number.isInteger(partSize) || partSize < 1) throw new InvalidParametersError('partSize must be a positive integer');
-    const abs = await this.prepareWrite(path);
-    const temp = this.tempPathFor(abs, options.uploadKey);
-    await this.upstream.call('upload', () => fs.writeFile(temp, '', { flag: 'wx' }));
-    const written = new Set<number>();
+  /** Parts are written at their offsets into a hidden file named by the upload key, renamed into place by complete(). */
+  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<ChunkWriter> {
+    const { size } = options;
+    const key = typeof options.resume?.key === 'string' ? options.resume.key : (options.uploadKey ?? randomUUID());
+    const abs = options.resume ? await this.resolve(path) : await this.prepareWrite(path);
+    const temp = this.tempPathFor(abs, key);
+    if (options.resume) {
+      await this.upstream.call('upload', () => fs.stat(temp)).catch(() => {
+        throw new NotFoundError('The upload to continue is gone.');
+      });
+    } else {
+      await this.upstream.call('upload', () => fs.writeFile(temp, '', { flag: 'wx' }));
+    }
     const upstream = this.upstream;
+    const features = this.features;
     return {
-      async writePart(partNumber, body, partLength) {
-        if (!Number.isInteger(partNumber) || partNumber < 1) throw new InvalidParametersError('partNumber must be >= 1');
-        const start = (partNumber - 1) * partSize;
-        if (start + partLength > size || (partLength !== partSize && start + partLength !== size)) {
-          throw new InvalidParametersError(`Part ${partNumber} has a wrong size (${partLength} bytes).`);
-        }
-        await upstream.call('upload', () => pipeline(body, createWriteStream(temp, { flags: 'r+', start })));
-        written.add(partNumber);
+      state: { key },
+      async writePart(part: PartSpec, body: Readable) {
+        checkPart(part, size, features);
+        await upstream.call('upload', () => pipeline(body, createWriteStream(temp, { flags: 'r+', start: part.offset })));
+        return {};
       },
-      complete: async (totalParts) => {
-        for (let n = 1; n <= totalParts; n++) {
-          if (!written.has(n)) throw new InvalidParametersError(`Part ${n} was never uploaded.`);
-        }
+      complete: async (parts: UploadedPart[]) => {
+        partsInOrder(parts, size);
         const stats = await upstream.call('upload', () => fs.stat(temp));
         if (stats.size !== size) throw new InvalidParametersError(`The parts add up to ${stats.size} bytes, not ${size}.`);
         await this.prepareWrite(path);

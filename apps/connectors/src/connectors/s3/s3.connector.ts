@@ -24,7 +24,8 @@ import {
   PermissionDeniedError,
   UpstreamError,
 } from '@app/common';
-import type { ByteRange, ChunkWriter, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
+import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import { checkPart, partsInOrder } from '../parts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../paging';
 import { baseName, checkPath, isSameOrBelow, parentOf } from '../paths';
 import { resolveRange } from '../range';
@@ -374,48 +375,46 @@ export class S3Connector implements Connector {
     }
   }
 
-  async openChunkWriter(path: string, options: { size: number; partSize: number }): Promise<ChunkWriter> {
-    const { size, partSize } = options;
+  /** S3 multipart: the state is the UploadId, so a writer reopened with it continues the same upload. */
+  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<ChunkWriter> {
+    const { size } = options;
     const f = this.features;
     if (!Number.isInteger(size) || size < 0) throw new InvalidParametersError('size must be a non-negative integer');
-    if (!Number.isInteger(partSize) || partSize > f.maxPartSize! || (partSize < f.minPartSize! && size > partSize)) {
-      throw new InvalidParametersError(`partSize must be between ${f.minPartSize} and ${f.maxPartSize} bytes`);
-    }
-    if (Math.ceil(size / partSize) > f.maxParts!) throw new InvalidParametersError(`At most ${f.maxParts} parts are allowed.`);
-    await this.prepareWrite(path);
     const Key = this.key(path);
-    const created = await this.upstream.call('upload', () =>
-      this.client.send(
-        new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, ContentType: lookup(baseName(path)) || 'application/octet-stream' }),
-      ),
-    );
-    const UploadId = created.UploadId!;
-    const etags = new Map<number, string>();
+    // A resumed upload is not checked here (a call per part): a gone UploadId fails the part or the commit as NoSuchUpload → 404.
+    let UploadId = typeof options.resume?.uploadId === 'string' ? options.resume.uploadId : undefined;
+    if (!UploadId) {
+      await this.prepareWrite(path);
+      const created = await this.upstream.call('upload', () =>
+        this.client.send(
+          new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, ContentType: lookup(baseName(path)) || 'application/octet-stream' }),
+        ),
+      );
+      UploadId = created.UploadId!;
+    }
+    const uploadId = UploadId;
     const { client, bucket, upstream } = this;
     return {
-      async writePart(partNumber: number, body: Readable, partLength: number) {
-        if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > f.maxParts!) {
-          throw new InvalidParametersError(`partNumber must be between 1 and ${f.maxParts}`);
-        }
+      state: { uploadId },
+      async writePart(part: PartSpec, body: Readable) {
+        checkPart(part, size, f);
         const out = await upstream.call('upload', () =>
-          client.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: partNumber, Body: body, ContentLength: partLength })),
+          client.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId: uploadId, PartNumber: part.number, Body: body, ContentLength: part.size })),
         );
-        etags.set(partNumber, out.ETag!);
+        return { etag: out.ETag! };
       },
-      complete: async (totalParts: number) => {
-        const Parts: { PartNumber: number; ETag: string }[] = [];
-        for (let n = 1; n <= totalParts; n++) {
-          const ETag = etags.get(n);
-          if (!ETag) throw new InvalidParametersError(`Part ${n} was never uploaded.`);
-          Parts.push({ PartNumber: n, ETag });
-        }
+      complete: async (parts: UploadedPart[]) => {
+        const Parts = partsInOrder(parts, size).map((p) => {
+          if (!p.receipt.etag) throw new InvalidParametersError(`Part ${p.number} was never uploaded.`);
+          return { PartNumber: p.number, ETag: p.receipt.etag };
+        });
         await upstream.call('upload', () =>
-          client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key, UploadId, MultipartUpload: { Parts } })),
+          client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key, UploadId: uploadId, MultipartUpload: { Parts } })),
         );
         return this.stat(path);
       },
       async abort() {
-        await upstream.call('upload', () => client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId })));
+        await upstream.call('upload', () => client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId: uploadId })));
       },
     };
   }

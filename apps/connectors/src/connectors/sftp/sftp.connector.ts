@@ -10,7 +10,8 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '@app/common';
-import type { ByteRange, ChunkWriter, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
+import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import { checkPart, partsInOrder } from '../parts';
 import { pageBy, pageByName } from '../paging';
 import { checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
 import { resolveRange } from '../range';
@@ -220,27 +221,26 @@ export class SftpConnector implements Connector {
     return pageBy(found, (e) => e.path, options);
   }
 
-  /** Parts are written at their offsets into a hidden file, renamed into place by complete(). */
-  async openChunkWriter(path: string, options: { size: number; partSize: number; uploadKey?: string }): Promise<ChunkWriter> {
-    const { size, partSize } = options;
-    if (!Number.isInteger(partSize) || partSize < 1) throw new InvalidParametersError('partSize must be a positive integer');
-    await this.prepareWrite(path);
-    const temp = this.tempFor(path, options.uploadKey);
-    await this.with('upload', (c) => c.put(Buffer.alloc(0), this.abs(temp)));
-    const written = new Set<number>();
+  /** Parts are written at their offsets into a hidden file named by the upload key, renamed into place by complete(). */
+  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<ChunkWriter> {
+    const { size } = options;
+    const key = typeof options.resume?.key === 'string' ? options.resume.key : (options.uploadKey ?? randomUUID());
+    const temp = this.tempFor(path, key);
+    if (options.resume) {
+      if (!(await this.with('upload', (c) => c.exists(this.abs(temp))))) throw new NotFoundError('The upload to continue is gone.');
+    } else {
+      await this.prepareWrite(path);
+      await this.with('upload', (c) => c.put(Buffer.alloc(0), this.abs(temp)));
+    }
     return {
-      writePart: async (partNumber, body, partLength) => {
-        const start = (partNumber - 1) * partSize;
-        if (!Number.isInteger(partNumber) || partNumber < 1 || start + partLength > size || (partLength !== partSize && start + partLength !== size)) {
-          throw new InvalidParametersError(`Part ${partNumber} has a wrong number or size.`);
-        }
-        await this.with('upload', (c) => pipeline(body, c.createWriteStream(this.abs(temp), { flags: 'r+', start }) as Writable));
-        written.add(partNumber);
+      state: { key },
+      writePart: async (part: PartSpec, body: Readable) => {
+        checkPart(part, size, this.features);
+        await this.with('upload', (c) => pipeline(body, c.createWriteStream(this.abs(temp), { flags: 'r+', start: part.offset }) as Writable));
+        return {};
       },
-      complete: async (totalParts) => {
-        for (let n = 1; n <= totalParts; n++) {
-          if (!written.has(n)) throw new InvalidParametersError(`Part ${n} was never uploaded.`);
-        }
+      complete: async (parts: UploadedPart[]) => {
+        partsInOrder(parts, size);
         await this.prepareWrite(path);
         await this.with('upload', (c) => c.posixRename(this.abs(temp), this.abs(path)));
         return this.stat(path);
