@@ -30,7 +30,7 @@ export const transferConfigShape = {
   TRANSFER_STALL_TIMEOUT_MS: envPieces.positiveInt(30_000),
   /** Milliseconds one part may take in all. */
   TRANSFER_PART_TIMEOUT_MS: envPieces.positiveInt(600_000),
-  /** Tries per part (and for the final commit) before the task fails. */
-  TRANSFER_PART_ATTEMPTS: envPieces.positiveInt(6),
+  /** Tries per part (and for the final commit) before the task fails; with the backoff (0.5 s doubling, at most 10 s) 8 tries ride out ~35 s of connectors being away. */
+  TRANSFER_PART_ATTEMPTS: envPieces.positiveInt(8),
 };
 export type TransferConfig = ConfigOf<typeof transferConfigShape>;

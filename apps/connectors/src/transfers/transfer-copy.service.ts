@@ -1,10 +1,10 @@
-import { Transform, type Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { baseName, joinPath, type MessageMeta, type PublicStorageObject } from '@app/common';
 import { AccountConnectors } from '../storage/account-connectors';
 import { assertFree, entryOf, parentFolder } from '../storage/object-paths';
 import { toStorageObject } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
+import { countedStream } from './counted-stream';
 
 export interface CopyRequest {
   source: { accountId: number; fileId: string };
@@ -35,29 +35,14 @@ export class TransferCopyService {
     await assertFree(to, target);
     onProgress(0, entry.size);
     const read = await from.read(entry.path);
-    let done = 0;
-    const counted = new Transform({
-      transform(chunk: Buffer, _enc, callback) {
-        done += chunk.length;
-        onProgress(done, entry.size);
-        callback(null, chunk);
-      },
-    });
-    const abort = () => {
-      const err = new Error('The copy was cancelled.');
-      read.stream.destroy(err);
-      counted.destroy(err);
-    };
-    if (signal.aborted) abort();
-    signal.addEventListener('abort', abort, { once: true });
-    read.stream.on('error', (err) => counted.destroy(err));
+    const { stream, release } = countedStream(read.stream, (done) => onProgress(done, entry.size), signal, 'The copy was cancelled.');
     try {
-      const written = await to.write(target, read.stream.pipe(counted) as Readable, { size: entry.size ?? undefined, mimeType: entry.mimeType });
+      const written = await to.write(target, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
       const file = toStorageObject(written, input.destination.accountId, { rawData: input.rawData });
       await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file);
       return file;
     } finally {
-      signal.removeEventListener('abort', abort);
+      release();
     }
   }
 }

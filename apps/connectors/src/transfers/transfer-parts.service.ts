@@ -1,4 +1,3 @@
-import { Transform } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import {
   baseName,
@@ -17,6 +16,7 @@ import {
 import { has, type ChunkWriter } from '../connectors/connector';
 import { AccountConnectors } from '../storage/account-connectors';
 import { assertFree, entryOf, parentFolder } from '../storage/object-paths';
+import { countedStream } from './counted-stream';
 import { toStorageObject } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 
@@ -69,26 +69,11 @@ export class TransferPartsService {
       read.stream.destroy();
       throw new InvalidParametersError(`The source gave ${read.contentLength} bytes for a part of ${part.size} (did it change?).`);
     }
-    let done = 0;
-    const counted = new Transform({
-      transform(chunk: Buffer, _enc, callback) {
-        done += chunk.length;
-        onProgress(done);
-        callback(null, chunk);
-      },
-    });
-    const abort = () => {
-      const err = new Error('The part was cancelled.');
-      read.stream.destroy(err);
-      counted.destroy(err);
-    };
-    if (signal.aborted) abort();
-    signal.addEventListener('abort', abort, { once: true });
-    read.stream.on('error', (err) => counted.destroy(err));
+    const { stream, release } = countedStream(read.stream, onProgress, signal, 'The part was cancelled.');
     try {
-      return await writer.writePart(part, read.stream.pipe(counted));
+      return await writer.writePart(part, stream);
     } finally {
-      signal.removeEventListener('abort', abort);
+      release();
     }
   }
 

@@ -1,0 +1,24 @@
+import { pipeline, Transform, type Readable } from 'node:stream';
+
+/**
+ * The source bytes of a copy as a stream the destination writer consumes,
+ * counting what passes and destroyed when `signal` aborts (the caller hung up
+ * or cancelled). pipeline listens for errors on both streams, so a hang-up
+ * that destroys them before the writer listens cannot crash the process, and
+ * a read failure reaches the writer as an error on the returned stream.
+ */
+export function countedStream(source: Readable, onBytes: (done: number) => void, signal: AbortSignal, cancelled: string): { stream: Readable; release(): void } {
+  let done = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      done += chunk.length;
+      onBytes(done);
+      callback(null, chunk);
+    },
+  });
+  pipeline(source, counted, () => undefined);
+  const abort = () => counted.destroy(new Error(cancelled));
+  if (signal.aborted) abort();
+  signal.addEventListener('abort', abort, { once: true });
+  return { stream: counted, release: () => signal.removeEventListener('abort', abort) };
+}
