@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import request from 'supertest';
 import { bytesOf, createApp, startTestStack, type TestStack } from './support/test-stack';
 
@@ -22,6 +23,8 @@ describe('transfer tasks: copy between accounts (e2e)', () => {
     stack = await startTestStack(20080, {
       gateway: { RATE_LIMIT_PER_SECOND: '1000', RATE_LIMIT_APP_PER_SECOND: '1000', TASK_SYNC_WAIT_MS: '20000' },
       transfer: { TASK_RETENTION_S: '3', TASK_CONCURRENCY: '1' },
+      // the URL server below listens on loopback; link-local and private stay refused
+      connectors: { OUTBOUND_ALLOW_NETWORKS: 'loopback' },
     });
     app = await createApp(stack, 'transfers');
     source = (await as(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'src' } }).expect(201)).body.id;
@@ -110,5 +113,71 @@ describe('transfer tasks: copy between accounts (e2e)', () => {
     expect(mine.length).toBeGreaterThan(0);
     expect((await as(api().get('/v1/tasks'), other.apiKey).expect(200)).body.objects).toEqual([]);
     await as(api().post(`/v1/tasks/${mine[0].id}/cancel`), other.apiKey).expect(404);
+  });
+
+  describe('upload from URL', () => {
+    let server: Server;
+    let base: string;
+    const served = new Map<string, { body: Buffer; type: string }>();
+    const root = async (account: number) => (await as(api().get(`/v1/accounts/${account}/storage/folders/root/contents`)).expect(200)).body.objects.map((o: { name: string }) => o.name);
+
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        if (req.url === '/elsewhere') return void res.writeHead(302, { Location: 'http://10.1.2.3/secret' }).end();
+        const file = served.get(req.url ?? '');
+        if (!file) return void res.writeHead(404).end('no');
+        res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length }).end(file.body);
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    it('fetches a URL into the account synchronously: 201 with the file named from the URL, bytes identical', async () => {
+      const bytes = randomBytes(5 * 1024 * 1024 + 3);
+      served.set('/photos/summer%20trip.jpg', { body: bytes, type: 'image/jpeg' });
+      const res = await as(api().post(`/v1/accounts/${target}/storage/files`)).send({ url: `${base}/photos/summer%20trip.jpg`, parent_id: 'root' }).expect(201);
+      expect(res.body).toMatchObject({ type: 'file', name: 'summer trip.jpg', account: target, size: bytes.length, mime_type: 'image/jpeg' });
+      expect((await download(target, res.body.id)).equals(bytes)).toBe(true);
+    });
+
+    it('runs as a Task with X-Kloudless-Async, percent_completed from Content-Length', async () => {
+      const bytes = randomBytes(48 * 1024 * 1024);
+      served.set('/big.bin', { body: bytes, type: 'application/octet-stream' });
+      const started = await as(api().post(`/v1/accounts/${target}/storage/files`)).set('X-Kloudless-Async', 'true').send({ url: `${base}/big.bin`, parent_id: 'root', name: 'fetched.bin' }).expect(202);
+      expect(started.body).toMatchObject({ type: 'task', kind: 'upload_from_url', account: target });
+      let final: Record<string, unknown> | null = null;
+      const seen: number[] = [];
+      for (let i = 0; i < 600 && !final; i++) {
+        const res = await as(api().get(`/v1/accounts/${target}/tasks/${started.body.id}`)).expect(200);
+        if (res.body.type !== 'task') final = res.body;
+        else if (typeof res.body.info?.percent_completed === 'number') seen.push(res.body.info.percent_completed);
+        if (!final) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(final).toMatchObject({ type: 'file', name: 'fetched.bin', size: bytes.length });
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      expect((await download(target, String(final!.id))).equals(bytes)).toBe(true);
+    }, 60_000);
+
+    it('refuses link-local and private addresses, also behind a redirect, and URLs that are not http(s); nothing is written', async () => {
+      const metadata = await as(api().post(`/v1/accounts/${target}/storage/files`)).send({ url: 'http://169.254.169.254/latest/meta-data/iam', parent_id: 'root' });
+      expect(metadata.status).toBe(400);
+      expect(metadata.body).toMatchObject({ error_code: 'invalid_parameters', message: expect.stringMatching(/link-local/) });
+      const redirected = await as(api().post(`/v1/accounts/${target}/storage/files`)).send({ url: `${base}/elsewhere`, parent_id: 'root' });
+      expect(redirected.status).toBe(400);
+      expect(redirected.body.message).toMatch(/private/);
+      const ftp = await as(api().post(`/v1/accounts/${target}/storage/files`)).send({ url: 'ftp://127.0.0.1/file', parent_id: 'root' });
+      expect(ftp.status).toBe(400);
+      expect(ftp.body.error_code).toBe('invalid_parameters');
+      const names = await root(target);
+      expect(names).not.toContain('iam');
+      expect(names).not.toContain('secret');
+    });
+
+    it("answers 400 when the URL's server answers 404", async () => {
+      const res = await as(api().post(`/v1/accounts/${target}/storage/files`)).send({ url: `${base}/missing.txt`, parent_id: 'root' });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/answered 404/);
+    });
   });
 });

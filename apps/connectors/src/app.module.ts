@@ -19,6 +19,7 @@ import { InternalTokenGuard } from './streams/internal-token.guard';
 import { TransferCopyController } from './transfers/transfer-copy.controller';
 import { TransferCopyService } from './transfers/transfer-copy.service';
 import { TransferPartsService } from './transfers/transfer-parts.service';
+import { UrlUploadService } from './transfers/url-upload.service';
 import { StreamController } from './streams/stream.controller';
 import { StreamService } from './streams/stream.service';
 
@@ -35,7 +36,7 @@ export class ConnectorsModule {
       controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController],
       providers: [
         ConnectorFactory, AccountConnectors, StorageService, StreamService, FileEvents,
-        MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService, TransferPartsService,
+        MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService, TransferPartsService, UrlUploadService,
       ],
     };
   }

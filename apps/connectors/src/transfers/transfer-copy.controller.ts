@@ -17,10 +17,13 @@ import {
 import { InternalTokenGuard } from '../streams/internal-token.guard';
 import { TransferCopyService } from './transfer-copy.service';
 import { TransferPartsService } from './transfer-parts.service';
+import { UrlUploadService } from './url-upload.service';
 
+const destinationBody = z.object({ accountId: z.number().int().positive(), parentId: z.string().min(1), name: z.string().min(1).max(255).optional() });
+const urlBody = z.object({ url: z.string().min(1).max(8192), destination: destinationBody, rawData: z.boolean().default(false) });
 const copyBody = z.object({
   source: z.object({ accountId: z.number().int().positive(), fileId: z.string().min(1) }),
-  destination: z.object({ accountId: z.number().int().positive(), parentId: z.string().min(1), name: z.string().min(1).max(255).optional() }),
+  destination: destinationBody,
   rawData: z.boolean().default(false),
 });
 
@@ -36,11 +39,20 @@ type Progress = (line: Record<string, number | null>) => void;
  * caller closing the request cancels what runs. Only INTERNAL_TOKEN holders.
  * - `copy`: a whole file in one stream (destinations without chunked writes, small files)
  * - `prepare` / `part` / `complete` / `abort`: a chunked copy, part by part
+ * - `url`: upload from a URL, fetched here and streamed into the destination
  */
 @Controller('internal/v1/transfers')
 @UseGuards(InternalTokenGuard)
 export class TransferCopyController {
-  constructor(private readonly copies: TransferCopyService, private readonly parts: TransferPartsService) {}
+  constructor(private readonly copies: TransferCopyService, private readonly parts: TransferPartsService, private readonly urls: UrlUploadService) {}
+
+  @Post('url')
+  @HttpCode(200)
+  url(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return answer(req, res, urlBody, (meta, input, progress, signal) =>
+      this.urls.upload(meta, input, (done, total) => progress({ progress: done, total }), signal),
+    );
+  }
 
   @Post('copy')
   @HttpCode(200)

@@ -10,6 +10,12 @@ import { otherAccount, TransfersService, wantsAsync } from '../tasks/transfers.s
 import { StreamProxy } from './stream-proxy.service';
 
 const metadataHeader = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
+/** Upload from URL: JSON `{ url, parent_id, name? }` instead of bytes (http and https only; the address policy is checked where it is fetched). */
+const urlUploadBody = z.object({
+  url: z.string().max(8192).url('url must be an absolute http(s) URL').refine((u) => /^https?:\/\//i.test(u), 'url must be an http or https URL'),
+  parent_id: z.string().min(1).default('root'),
+  name: z.string().min(1).max(255).optional(),
+});
 const uploadQuery = z.object({ overwrite: queryFlag(false) });
 
 @Controller('v1/accounts/:accountId/storage/files')
@@ -25,7 +31,11 @@ export class FilesController {
     const header = req.header('x-kloudless-metadata');
     if (header === undefined) {
       if (req.body && typeof req.body === 'object' && 'url' in req.body) {
-        throw new AppError('not_implemented', 'Upload from a URL runs as a transfer task, which is not available yet.');
+        const body = new ZodPipe(urlUploadBody).transform(req.body);
+        const input = { url: body.url, destination: { accountId, parentId: body.parent_id, name: body.name }, rawData };
+        const answer = await this.transfers.uploadFromUrl(meta, input, wantsAsync(req.header('x-kloudless-async')), res);
+        res.json(answer);
+        return;
       }
       throw new InvalidParametersError('An upload needs the X-Kloudless-Metadata header: {"name": ..., "parent_id": ...}.');
     }

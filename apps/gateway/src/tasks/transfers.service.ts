@@ -11,6 +11,7 @@ import {
   TaskCreate,
   TaskGet,
   type CopyFileTask,
+  type UploadFromUrlTask,
   type MessageMeta,
   type PublicStorageObject,
   type PublicTask,
@@ -34,6 +35,11 @@ export class TransfersService {
     // The destination must be an account of this app: auth answers 404 for anything else.
     await this.rpc.call(AccountGet, { ...meta, accountId: input.destination.accountId }, { accountId: input.destination.accountId });
     const task = await this.rpc.call(TaskCreate, { ...meta, accountId: input.source.accountId }, { kind: 'copy_file', ...input });
+    return this.answer(meta, task, async, res);
+  }
+
+  async uploadFromUrl(meta: MessageMeta, input: Omit<UploadFromUrlTask, 'kind'>, async: boolean, res: Response): Promise<PublicStorageObject | PublicTask> {
+    const task = await this.rpc.call(TaskCreate, { ...meta, accountId: input.destination.accountId }, { kind: 'upload_from_url', ...input });
     return this.answer(meta, task, async, res);
   }
 

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import {
   AppError,
   CONFIG,
-  copyFileTask,
+  taskParams,
+  type CopyFileTask,
   EVENT_PUBLISHER,
   EventPublisher,
   InternalError,
@@ -20,7 +21,7 @@ import {
 } from '@app/common';
 import type { TransferConfig } from '../transfer.config';
 import { ChunkedCopy } from '../parts/chunked-copy';
-import { CancelledError, ConnectorsCommands } from '../parts/connectors-commands';
+import { CancelledError, ConnectorsCommands, StalledError, type CommandMeta } from '../parts/connectors-commands';
 import type { TaskEntity } from './task.entity';
 import { TaskQueue, type TaskJob } from './task.queue';
 import { TaskRepository } from './task.repository';
@@ -80,44 +81,67 @@ export class TaskProcessor implements OnApplicationBootstrap {
         }
       })().catch((err) => this.logger.warn({ err: String(err), taskId: row.id }, 'transfer.task.tick_failed'));
     }, TICK_MS);
-    const params = copyFileTask.parse(row.params);
+    const params = taskParams.parse(row.params);
+    const setProgress = (value: Record<string, number | null>) => (progress = value);
     let prepared = row.upload;
     try {
-      if (!prepared) {
-        prepared = await this.commands.run<PreparedParts>('prepare', meta, {
-          source: params.source, destination: params.destination, uploadKey: row.id, chunkAbove: this.config.TRANSFER_CHUNK_ABOVE,
-        }, { signal: cancel.signal });
-        await this.tasks.saveUpload(scope, row.id, prepared);
-      }
-      const total = prepared.source.size;
-      progress = { bytes_done: 0, bytes_total: total };
-      const { upload } = prepared;
-      const file = upload
-        ? await this.chunked.run({
-          taskId: row.id, meta, sourceAccountId: params.source.accountId, destinationAccountId: params.destination.accountId,
-          prepared: { ...prepared, upload }, rawData: params.rawData, signal: cancel.signal,
-          onProgress: (done, partSize) => (progress = { bytes_done: done, bytes_total: total, part_size: partSize }),
-        })
-        : await this.commands.run<PublicStorageObject>('copy', meta, { source: params.source, destination: params.destination, rawData: params.rawData }, {
+      let file: PublicStorageObject;
+      if (params.kind === 'upload_from_url') {
+        file = await this.commands.run<PublicStorageObject>('url', meta, { url: params.url, destination: params.destination, rawData: params.rawData }, {
           signal: cancel.signal,
-          onProgress: (done, t) => (progress = { bytes_done: done, bytes_total: t }),
+          stallMs: this.config.TRANSFER_STALL_TIMEOUT_MS,
+          onProgress: (done, total) => setProgress({ bytes_done: done, bytes_total: total }),
         });
+      } else {
+        prepared ??= await this.prepare(row, params, meta, cancel.signal);
+        file = await this.copy(row, params, prepared, meta, cancel.signal, setProgress);
+      }
+      const total = file.size ?? progress.bytes_total ?? null;
       clearInterval(tick);
-      await this.tasks.progress(scope, row.id, { ...progress, bytes_done: file.size ?? total, bytes_total: file.size ?? total });
+      await this.tasks.progress(scope, row.id, { ...progress, bytes_done: total ?? progress.bytes_done ?? 0, bytes_total: total });
       if (await this.tasks.finish(scope, row.id, { status: 'SUCCESS', result: file as unknown as Record<string, unknown> })) {
         await this.events.publish<TaskCompletedData>(TASK_COMPLETED, meta, row.accountId, { task: ref(row, 'SUCCESS'), result: file as unknown as Record<string, unknown> });
       }
     } catch (err) {
       clearInterval(tick);
       if (err instanceof CancelledError || cancel.signal.aborted) {
-        if (prepared) await this.chunked.abort(meta, params.destination.accountId, prepared);
+        if (prepared && params.kind === 'copy_file') await this.chunked.abort(meta, params.destination.accountId, prepared);
         await this.fail(row, new AppError('bad_request', 'The task was cancelled.'));
         return;
       }
-      const error = err instanceof AppError ? err : new InternalError();
+      const error = err instanceof AppError ? err
+        : err instanceof StalledError ? new AppError('gateway_timeout', `The transfer made no progress for ${this.config.TRANSFER_STALL_TIMEOUT_MS / 1000} s and was stopped.`)
+          : new InternalError();
       if (!(err instanceof AppError)) this.logger.error({ err, taskId: row.id }, 'transfer.task.error');
       await this.fail(row, error);
     }
+  }
+
+  /** Opens the destination's upload (or learns that one stream will do) and stores it, so a re-run continues it. */
+  private async prepare(row: TaskEntity, params: CopyFileTask, meta: CommandMeta, signal: AbortSignal): Promise<PreparedParts> {
+    const prepared = await this.commands.run<PreparedParts>('prepare', meta, {
+      source: params.source, destination: params.destination, uploadKey: row.id, chunkAbove: this.config.TRANSFER_CHUNK_ABOVE,
+    }, { signal });
+    await this.tasks.saveUpload({ appId: row.appId }, row.id, prepared);
+    return prepared;
+  }
+
+  /** Part by part when the destination took a chunked upload, else one stream. */
+  private copy(row: TaskEntity, params: CopyFileTask, prepared: PreparedParts, meta: CommandMeta, signal: AbortSignal, setProgress: (p: Record<string, number | null>) => void): Promise<PublicStorageObject> {
+    const total = prepared.source.size;
+    setProgress({ bytes_done: 0, bytes_total: total });
+    const { upload } = prepared;
+    if (upload) {
+      return this.chunked.run({
+        taskId: row.id, meta, sourceAccountId: params.source.accountId, destinationAccountId: params.destination.accountId,
+        prepared: { ...prepared, upload }, rawData: params.rawData, signal,
+        onProgress: (done, partSize) => setProgress({ bytes_done: done, bytes_total: total, part_size: partSize }),
+      });
+    }
+    return this.commands.run<PublicStorageObject>('copy', meta, { source: params.source, destination: params.destination, rawData: params.rawData }, {
+      signal,
+      onProgress: (done, t) => setProgress({ bytes_done: done, bytes_total: t }),
+    });
   }
 
   private async fail(row: TaskEntity, error: AppError): Promise<void> {

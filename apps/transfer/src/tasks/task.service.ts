@@ -5,7 +5,8 @@ import {
   CONFIG,
   NotFoundError,
   objectList,
-  type CopyFileTask,
+  taskAccountId,
+  type TaskParams,
   type MessageMeta,
   type ObjectList,
   type PublicError,
@@ -31,8 +32,8 @@ export class TaskService {
     this.retentionMs = config.TASK_RETENTION_S * 1000;
   }
 
-  async create(meta: MessageMeta, input: CopyFileTask): Promise<PublicTask> {
-    const row = await this.tasks.insert(meta, { id: randomUUID(), accountId: input.source.accountId, kind: input.kind, params: input as unknown as Record<string, unknown> });
+  async create(meta: MessageMeta, input: TaskParams): Promise<PublicTask> {
+    const row = await this.tasks.insert(meta, { id: randomUUID(), accountId: taskAccountId(input), kind: input.kind, params: input as unknown as Record<string, unknown> });
     await this.queue.add({ taskId: row.id, appId: meta.appId });
     return toPublicTask(row);
   }

@@ -37,16 +37,35 @@ export interface TaskView {
 
 const storageId = z.string().min(1).max(4096);
 
+const destination = z.object({ accountId: z.number().int().positive(), parentId: storageId, name: z.string().min(1).max(255).optional() });
+
 /** A copy of one file into another account of the same app (the path account is the source). */
 export const copyFileTask = z.object({
   kind: z.literal('copy_file'),
   source: z.object({ accountId: z.number().int().positive(), fileId: storageId }),
-  destination: z.object({ accountId: z.number().int().positive(), parentId: storageId, name: z.string().min(1).max(255).optional() }),
+  destination,
   rawData: z.boolean().default(false),
 });
 export type CopyFileTask = z.infer<typeof copyFileTask>;
 
-export const TaskCreate = defineContract<PublicTask>()(TOPICS.transfer.taskCreate, copyFileTask);
+/** A file fetched from an http(s) URL into an account (the path account is the destination). */
+export const uploadFromUrlTask = z.object({
+  kind: z.literal('upload_from_url'),
+  url: z.string().url().max(8192),
+  destination,
+  rawData: z.boolean().default(false),
+});
+export type UploadFromUrlTask = z.infer<typeof uploadFromUrlTask>;
+
+export const taskParams = z.discriminatedUnion('kind', [copyFileTask, uploadFromUrlTask]);
+export type TaskParams = z.infer<typeof taskParams>;
+
+/** The account a task belongs to (the one in its route): a copy's source, an upload's destination. */
+export function taskAccountId(params: TaskParams): number {
+  return params.kind === 'copy_file' ? params.source.accountId : params.destination.accountId;
+}
+
+export const TaskCreate = defineContract<PublicTask>()(TOPICS.transfer.taskCreate, taskParams);
 
 /** One task; with meta.accountId the task must belong to that account (the account-scoped route). */
 export const TaskGet = defineContract<TaskView>()(TOPICS.transfer.taskGet, z.object({ taskId: z.string().uuid() }));
