@@ -34,6 +34,12 @@ $ACLS --allow-principal User:svc_gateway --operation Read --operation Describe -
   --topic transfer.task.create.reply \
   --topic transfer.task.get.reply \
   --topic transfer.task.list.reply \
+  --topic transfer.upload_location.create.reply \
+  --topic transfer.upload_location.delete.reply \
+  --topic transfer.upload_location.get.reply \
+  --topic transfer.upload_location.list.reply \
+  --topic transfer.upload_location.resolve.reply \
+  --topic transfer.upload_location.update.reply \
   --topic webhooks.delivery.list.reply \
   --topic webhooks.delivery.retry.reply \
   --topic webhooks.subscription.create.reply \
@@ -70,6 +76,12 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic transfer.task.create \
   --topic transfer.task.get \
   --topic transfer.task.list \
+  --topic transfer.upload_location.create \
+  --topic transfer.upload_location.delete \
+  --topic transfer.upload_location.get \
+  --topic transfer.upload_location.list \
+  --topic transfer.upload_location.resolve \
+  --topic transfer.upload_location.update \
   --topic webhooks.delivery.list \
   --topic webhooks.delivery.retry \
   --topic webhooks.subscription.create \
@@ -172,7 +184,13 @@ $ACLS --allow-principal User:svc_transfer --operation Read --operation Describe 
   --topic transfer.task.cancel \
   --topic transfer.task.create \
   --topic transfer.task.get \
-  --topic transfer.task.list
+  --topic transfer.task.list \
+  --topic transfer.upload_location.create \
+  --topic transfer.upload_location.delete \
+  --topic transfer.upload_location.get \
+  --topic transfer.upload_location.list \
+  --topic transfer.upload_location.resolve \
+  --topic transfer.upload_location.update
 $ACLS --allow-principal User:svc_transfer --operation Write --operation Describe --operation Create \
   --topic task.completed \
   --topic task.failed \
@@ -180,7 +198,13 @@ $ACLS --allow-principal User:svc_transfer --operation Write --operation Describe
   --topic transfer.task.cancel.reply \
   --topic transfer.task.create.reply \
   --topic transfer.task.get.reply \
-  --topic transfer.task.list.reply
+  --topic transfer.task.list.reply \
+  --topic transfer.upload_location.create.reply \
+  --topic transfer.upload_location.delete.reply \
+  --topic transfer.upload_location.get.reply \
+  --topic transfer.upload_location.list.reply \
+  --topic transfer.upload_location.resolve.reply \
+  --topic transfer.upload_location.update.reply
 
 # webhooks: its own consumer groups, and exactly these topics.
 $ACLS --allow-principal User:svc_webhooks --operation Read --group webhooks --resource-pattern-type prefixed

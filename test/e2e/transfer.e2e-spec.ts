@@ -180,4 +180,71 @@ describe('transfer tasks: copy between accounts (e2e)', () => {
       expect(res.body.message).toMatch(/answered 404/);
     });
   });
+
+  describe('upload locations', () => {
+    const locations = () => as(api().get('/v1/upload_locations')).expect(200).then((r) => r.body);
+    const follow = async (account: number, taskId: string) => {
+      for (let i = 0; i < 400; i++) {
+        const res = await as(api().get(`/v1/accounts/${account}/tasks/${taskId}`));
+        if (res.body.type !== 'task') return res;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('task did not end');
+    };
+
+    it('are managed per app with exactly one default; an account of another app is refused', async () => {
+      const inbox = (await as(api().post(`/v1/accounts/${source}/storage/folders`)).send({ parent_id: 'root', name: 'inbox' }).expect(201)).body;
+      const first = (await as(api().post('/v1/upload_locations')).send({ account_id: target, folder_id: 'root' }).expect(201)).body;
+      expect(first).toMatchObject({ type: 'upload_location', account_id: target, folder_id: 'root', default: true });
+      const second = (await as(api().post('/v1/upload_locations')).send({ account_id: String(source), folder_id: inbox.id }).expect(201)).body;
+      expect(second.default).toBe(false);
+      await as(api().patch(`/v1/upload_locations/${second.id}`)).send({ default: true }).expect(200);
+      const listed = await locations();
+      expect(listed.objects.map((l: { id: string; default: boolean }) => [l.id, l.default])).toEqual([[first.id, false], [second.id, true]]);
+      await as(api().patch(`/v1/upload_locations/${first.id}`)).send({ default: true }).expect(200);
+      expect((await as(api().get(`/v1/upload_locations/${second.id}`)).expect(200)).body.default).toBe(false);
+
+      const other = await createApp(stack, 'someone else');
+      const foreign = (await as(api().post('/v1/accounts'), other.apiKey).send({ service: 'local', config: { path: 'elsewhere' } }).expect(201)).body.id;
+      await as(api().post('/v1/upload_locations')).send({ account_id: foreign }).expect(404);
+      await as(api().get(`/v1/upload_locations/${second.id}`), other.apiKey).expect(404);
+      const bad = await as(api().post('/v1/upload_locations')).send({ account_id: 'root' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error_code).toBe('invalid_parameters');
+      expect((await locations()).count).toBe(2);
+    });
+
+    it('takes a copy to "upload_location" as the File Picker sends it: sync to the default, async with return_type=task, or to the location named by drop_account', async () => {
+      const bytes = randomBytes(2 * 1024 * 1024 + 5);
+      const file = await upload(source, 'picked.bin', bytes);
+      const sync = await as(api().post(`/v1/accounts/${source}/storage/files/${file.id}/copy`)).send({ account: 'upload_location', name: 'picked-sync.bin' }).expect(201);
+      expect(sync.body).toMatchObject({ type: 'file', name: 'picked-sync.bin', account: target, size: bytes.length });
+      expect((await download(target, sync.body.id)).equals(bytes)).toBe(true);
+
+      const task = await as(api().post(`/v1/accounts/${source}/storage/files/${file.id}/copy?return_type=task`)).send({ account: 'upload_location', name: 'picked-async.bin' }).expect(202);
+      expect(task.body).toMatchObject({ type: 'task', kind: 'copy_file' });
+      expect((await follow(source, task.body.id)).body).toMatchObject({ type: 'file', name: 'picked-async.bin', account: target });
+
+      const inbox = (await locations()).objects.find((l: { account_id: number }) => l.account_id === source);
+      const dropped = await as(api().post(`/v1/accounts/${source}/storage/files/${file.id}/copy`)).send({ account: 'upload_location', drop_account: source, parent_id: inbox.folder_id, name: 'dropped.bin' }).expect(201);
+      expect(dropped.body).toMatchObject({ account: source, parent: { id: inbox.folder_id } });
+      const nowhere = await as(api().post(`/v1/accounts/${source}/storage/files/${file.id}/copy`)).send({ account: 'upload_location', drop_account: source, parent_id: 'Fnot-a-location' });
+      expect(nowhere.status).toBe(404);
+    });
+
+    it('go away with their account: the next location becomes the default, and with none left a copy to upload_location is a clear 404', async () => {
+      const doomed = (await as(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'doomed' } }).expect(201)).body.id;
+      await as(api().post('/v1/upload_locations')).send({ account_id: doomed, default: true }).expect(201);
+      await as(api().delete(`/v1/accounts/${doomed}`)).expect(204);
+      for (let i = 0; i < 100 && (await locations()).objects.some((l: { account_id: number }) => l.account_id === doomed); i++) await new Promise((r) => setTimeout(r, 100));
+      const left = (await locations()).objects;
+      expect(left.some((l: { account_id: number }) => l.account_id === doomed)).toBe(false);
+      expect(left.filter((l: { default: boolean }) => l.default)).toHaveLength(1);
+      for (const l of left) await as(api().delete(`/v1/upload_locations/${l.id}`)).expect(204);
+      const file = await upload(source, 'homeless.bin', Buffer.from('x'));
+      const res = await as(api().post(`/v1/accounts/${source}/storage/files/${file.id}/copy`)).send({ account: 'upload_location' });
+      expect(res.status).toBe(404);
+      expect(res.body.message).toMatch(/no upload location/);
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import {
   AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, databaseOptions, EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList,
-  MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule, TaskCancel, TaskCreate, TaskGet, TaskList,
+  MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule, TaskCancel, TaskCreate, TaskGet, TaskList, UploadLocationCreate, UploadLocationDelete, UploadLocationGet, UploadLocationList, UploadLocationResolve, UploadLocationUpdate,
 } from '@app/common';
 import { AccessGuard } from './access/access.guard';
 import { BearerGrants } from './access/bearer-grants.service';
@@ -30,6 +30,7 @@ import { MultipartController } from './storage/multipart.controller';
 import { StorageMiscController } from './storage/storage-misc.controller';
 import { StreamProxy } from './storage/stream-proxy.service';
 import { TasksController } from './tasks/tasks.controller';
+import { UploadLocationsController } from './upload-locations/upload-locations.controller';
 import { TransfersService } from './tasks/transfers.service';
 import { webhookCalls, WebhooksController } from './webhooks/webhooks.controller';
 
@@ -39,6 +40,7 @@ const calls = [
   FolderList, FolderGet, FolderCreate, FileGet, ObjectUpdate, ObjectCopy, ObjectDelete, Search, EncodeRawId,
   MultipartCreate, MultipartGet, MultipartComplete, MultipartAbort,
   TaskCreate, TaskGet, TaskList, TaskCancel,
+  UploadLocationCreate, UploadLocationList, UploadLocationGet, UploadLocationUpdate, UploadLocationDelete, UploadLocationResolve,
   ...webhookCalls,
 ];
 
@@ -51,7 +53,7 @@ export class GatewayModule {
         ServiceCoreModule.forRoot({ service: 'gateway', config, logger, calls, database: true, redis: true }),
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'gateway', entities: [AppEntity, ApiKeyEntity, RedirectUriEntity], migrations: gatewayMigrations })),
       ],
-      controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, WebhooksController],
+      controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, UploadLocationsController, WebhooksController],
       providers: [
         AppRepository,
         AppService,

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { databaseOptions, ServiceCoreModule } from '@app/common';
+import { ACCOUNT_DELETED, databaseOptions, ServiceCoreModule } from '@app/common';
 import { transferMigrations } from './migrations';
 import { ChunkedCopy } from './parts/chunked-copy';
 import { ConnectorsCommands } from './parts/connectors-commands';
@@ -14,20 +14,24 @@ import { TaskQueue } from './tasks/task.queue';
 import { TaskRepository } from './tasks/task.repository';
 import { TaskService } from './tasks/task.service';
 import type { TransferConfig } from './transfer.config';
+import { UploadLocationController } from './upload-locations/upload-location.controller';
+import { UploadLocationEntity } from './upload-locations/upload-location.entity';
+import { UploadLocationRepository } from './upload-locations/upload-location.repository';
+import { UploadLocationService } from './upload-locations/upload-location.service';
 
-/** Background tasks: the Task API over Kafka, a Bull queue of tasks, copies run in the connectors service. */
+/** Background tasks (the Task API over Kafka, a Bull queue, bytes moved by the connectors service) and the apps' upload locations. */
 @Module({})
 export class TransferModule {
   static forRoot(config: TransferConfig, logger: Logger): DynamicModule {
     return {
       module: TransferModule,
       imports: [
-        ServiceCoreModule.forRoot({ service: 'transfer', config, logger, calls: [], database: true, redis: true }),
-        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'transfer', entities: [TaskEntity, TaskPartEntity], migrations: transferMigrations })),
-        TypeOrmModule.forFeature([TaskEntity, TaskPartEntity]),
+        ServiceCoreModule.forRoot({ service: 'transfer', config, logger, calls: [], database: true, redis: true, consumesEvents: [ACCOUNT_DELETED] }),
+        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'transfer', entities: [TaskEntity, TaskPartEntity, UploadLocationEntity], migrations: transferMigrations })),
+        TypeOrmModule.forFeature([TaskEntity, TaskPartEntity, UploadLocationEntity]),
       ],
-      controllers: [TaskController],
-      providers: [TaskRepository, TaskService, TaskQueue, TaskProcessor, ConnectorsCommands, ChunkedCopy, TaskPartRepository],
+      controllers: [TaskController, UploadLocationController],
+      providers: [TaskRepository, TaskService, TaskQueue, TaskProcessor, ConnectorsCommands, ChunkedCopy, TaskPartRepository, UploadLocationRepository, UploadLocationService],
     };
   }
 }

@@ -6,7 +6,7 @@ import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
 import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
-import { otherAccount, TransfersService, wantsAsync } from '../tasks/transfers.service';
+import { TransfersService, wantsAsync, wantsTask } from '../tasks/transfers.service';
 import { StreamProxy } from './stream-proxy.service';
 
 const metadataHeader = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
@@ -69,7 +69,11 @@ export class FilesController {
     return this.rpc.call(ObjectUpdate, { ...meta, accountId }, { kind: 'file', id, name: body.name, parentId: body.parent_id, rawData });
   }
 
-  /** Within the account: the service's own copy. Into another account of the app: a transfer task (sync, or 202 + Task with X-Kloudless-Async). */
+  /**
+   * Within the account: the service's own copy. Into another account of the app
+   * or an upload location: a transfer task (sync, or 202 + Task with
+   * X-Kloudless-Async or the picker's `return_type=task`).
+   */
   @Post(':fileId/copy')
   async copy(
     @Meta() meta: MessageMeta,
@@ -80,13 +84,13 @@ export class FilesController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const destination = otherAccount(body.account, accountId);
+    const destination = await this.transfers.destinationOf(meta, body, accountId, req.caller?.accountId !== undefined);
     if (destination !== null) {
-      const input = { source: { accountId, fileId: id }, destination: { accountId: destination, parentId: body.parent_id, name: body.name }, rawData };
-      return this.transfers.copyFile(meta, input, wantsAsync(req.header('x-kloudless-async')), res);
+      const input = { source: { accountId, fileId: id }, destination: { ...destination, name: body.name }, rawData };
+      return this.transfers.copyFile(meta, input, wantsTask(req), res);
     }
     res.status(201);
-    return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'file', id, parentId: body.parent_id, name: body.name, rawData });
+    return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'file', id, parentId: body.parent_id!, name: body.name, rawData });
   }
 
   @Delete(':fileId')

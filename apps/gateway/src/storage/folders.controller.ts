@@ -53,7 +53,7 @@ export class FoldersController {
   @HttpCode(201)
   copy(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('folderId') id: string, @RawData() rawData: boolean, @Body(new ZodPipe(copyBody)) body: CopyBody) {
     sameAccountOnly(body.account, accountId);
-    return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'folder', id, parentId: body.parent_id, name: body.name, rawData });
+    return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'folder', id, parentId: body.parent_id!, name: body.name, rawData });
   }
 
   @Delete(':folderId')

@@ -7,11 +7,19 @@ export const moveBody = z
   .refine((b) => b.name !== undefined || b.parent_id !== undefined, 'give "name" and/or "parent_id"');
 export type MoveBody = z.infer<typeof moveBody>;
 
-export const copyBody = z.object({
-  parent_id: z.string().min(1, 'parent_id is required'),
-  name: z.string().min(1).max(1024).optional(),
-  account: z.union([z.string(), z.number()]).optional(),
-});
+/**
+ * POST …/copy. `account` is another account of the app, or the literal
+ * `upload_location` (the File Picker), which also takes `drop_account` (the
+ * location's account) and then reads `parent_id` as the location's folder.
+ */
+export const copyBody = z
+  .object({
+    parent_id: z.string().min(1).optional(),
+    name: z.string().min(1).max(1024).optional(),
+    account: z.union([z.string(), z.number()]).optional(),
+    drop_account: z.union([z.string(), z.number()]).optional(),
+  })
+  .refine((b) => b.parent_id !== undefined || b.account === 'upload_location', { message: 'parent_id is required', path: ['parent_id'] });
 export type CopyBody = z.infer<typeof copyBody>;
 
 /** Copies and moves to another account are background transfers, not part of this call. */

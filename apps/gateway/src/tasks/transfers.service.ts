@@ -1,15 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import {
   AccountGet,
   AppError,
   CONFIG,
+  ForbiddenError,
   InvalidParametersError,
   RPC_CLIENT,
   RpcClient,
   TaskCreate,
   TaskGet,
+  UploadLocationResolve,
   type CopyFileTask,
   type UploadFromUrlTask,
   type MessageMeta,
@@ -17,6 +19,7 @@ import {
   type PublicTask,
 } from '@app/common';
 import type { GatewayConfig } from '../gateway.config';
+import type { CopyBody } from '../storage/storage-bodies';
 
 /** How often a synchronous call looks at its task. */
 const POLL_MS = 200;
@@ -36,6 +39,25 @@ export class TransfersService {
     await this.rpc.call(AccountGet, { ...meta, accountId: input.destination.accountId }, { accountId: input.destination.accountId });
     const task = await this.rpc.call(TaskCreate, { ...meta, accountId: input.source.accountId }, { kind: 'copy_file', ...input });
     return this.answer(meta, task, async, res);
+  }
+
+  /**
+   * Where a copy goes: null for the path's own account (the service's own
+   * copy); else the account and folder of a transfer. `upload_location` is the
+   * app's location in `drop_account` (with `parent_id` as its folder) or its
+   * default. A Bearer token reaches its own account only, so it may copy into
+   * an upload location (the File Picker's flow) but not name another account.
+   */
+  async destinationOf(meta: MessageMeta, body: CopyBody, accountId: number, bearer: boolean): Promise<{ accountId: number; parentId: string } | null> {
+    if (body.account === 'upload_location') {
+      const drop = body.drop_account === undefined ? undefined : accountNumber(body.drop_account, 'drop_account');
+      const location = await this.rpc.call(UploadLocationResolve, meta, { accountId: drop, folderId: drop === undefined ? undefined : body.parent_id });
+      return { accountId: location.account_id, parentId: location.folder_id };
+    }
+    if (body.account === undefined || String(body.account) === String(accountId)) return null;
+    const other = accountNumber(body.account, 'account');
+    if (bearer) throw new ForbiddenError(`This Bearer token is for account ${accountId}; it cannot copy into account ${other}.`);
+    return { accountId: other, parentId: body.parent_id! };
   }
 
   async uploadFromUrl(meta: MessageMeta, input: Omit<UploadFromUrlTask, 'kind'>, async: boolean, res: Response): Promise<PublicStorageObject | PublicTask> {
@@ -61,12 +83,14 @@ export class TransfersService {
   }
 }
 
-/** The `account` of a copy body as a destination account id, or null when it is the path's own account. */
-export function otherAccount(account: string | number | undefined, accountId: number): number | null {
-  if (account === undefined || String(account) === String(accountId)) return null;
-  if (account === 'upload_location') throw new AppError('not_implemented', 'Upload locations are not available yet.');
-  if (!/^[1-9][0-9]{0,9}$/.test(String(account))) throw new InvalidParametersError(`account must be an account id, got "${String(account).slice(0, 32)}".`);
-  return Number(account);
+/** X-Kloudless-Async: true, or the File Picker's `?return_type=task`. */
+export function wantsTask(req: Request): boolean {
+  return wantsAsync(req.header('x-kloudless-async')) || req.query.return_type === 'task';
+}
+
+function accountNumber(value: string | number, field: string): number {
+  if (!/^[1-9][0-9]{0,9}$/.test(String(value)) || Number(value) > 2 ** 31 - 1) throw new InvalidParametersError(`${field} must be an account id, got "${String(value).slice(0, 32)}".`);
+  return Number(value);
 }
 
 /** X-Kloudless-Async: true (any case). */

@@ -17,3 +17,4 @@ export * from './webhooks/delivery.contract';
 export * from './connectors/storage.contract';
 export * from './transfer/task.contract';
 export * from './transfer/parts.contract';
+export * from './transfer/upload-location.contract';

@@ -38,6 +38,12 @@ export const TOPICS = Object.freeze({
     taskGet: 'transfer.task.get',
     taskList: 'transfer.task.list',
     taskCancel: 'transfer.task.cancel',
+    uploadLocationCreate: 'transfer.upload_location.create',
+    uploadLocationList: 'transfer.upload_location.list',
+    uploadLocationGet: 'transfer.upload_location.get',
+    uploadLocationUpdate: 'transfer.upload_location.update',
+    uploadLocationDelete: 'transfer.upload_location.delete',
+    uploadLocationResolve: 'transfer.upload_location.resolve',
   }),
   events: Object.freeze({
     accountConnected: 'account.connected',
