@@ -29,7 +29,13 @@ $ACLS --allow-principal User:svc_gateway --operation Read --operation Describe -
   --topic connectors.object.copy.reply \
   --topic connectors.object.delete.reply \
   --topic connectors.object.update.reply \
+  --topic connectors.storage.presign.reply \
   --topic connectors.storage.search.reply \
+  --topic transfer.presigned_upload.create.reply \
+  --topic transfer.presigned_upload.delete.reply \
+  --topic transfer.presigned_upload.get.reply \
+  --topic transfer.presigned_upload.list.reply \
+  --topic transfer.presigned_upload.mark.reply \
   --topic transfer.task.cancel.reply \
   --topic transfer.task.create.reply \
   --topic transfer.task.get.reply \
@@ -71,7 +77,13 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic connectors.object.copy \
   --topic connectors.object.delete \
   --topic connectors.object.update \
+  --topic connectors.storage.presign \
   --topic connectors.storage.search \
+  --topic transfer.presigned_upload.create \
+  --topic transfer.presigned_upload.delete \
+  --topic transfer.presigned_upload.get \
+  --topic transfer.presigned_upload.list \
+  --topic transfer.presigned_upload.mark \
   --topic transfer.task.cancel \
   --topic transfer.task.create \
   --topic transfer.task.get \
@@ -150,6 +162,7 @@ $ACLS --allow-principal User:svc_connectors --operation Read --operation Describ
   --topic connectors.object.copy \
   --topic connectors.object.delete \
   --topic connectors.object.update \
+  --topic connectors.storage.presign \
   --topic connectors.storage.search
 $ACLS --allow-principal User:svc_connectors --operation Write --operation Describe --operation Create \
   --topic account.connected.dlq \
@@ -174,6 +187,7 @@ $ACLS --allow-principal User:svc_connectors --operation Write --operation Descri
   --topic connectors.object.copy.reply \
   --topic connectors.object.delete.reply \
   --topic connectors.object.update.reply \
+  --topic connectors.storage.presign.reply \
   --topic connectors.storage.search.reply \
   --topic file.deleted \
   --topic file.uploaded
@@ -181,6 +195,11 @@ $ACLS --allow-principal User:svc_connectors --operation Write --operation Descri
 # transfer: its own consumer groups, and exactly these topics.
 $ACLS --allow-principal User:svc_transfer --operation Read --group transfer --resource-pattern-type prefixed
 $ACLS --allow-principal User:svc_transfer --operation Read --operation Describe --operation Create \
+  --topic transfer.presigned_upload.create \
+  --topic transfer.presigned_upload.delete \
+  --topic transfer.presigned_upload.get \
+  --topic transfer.presigned_upload.list \
+  --topic transfer.presigned_upload.mark \
   --topic transfer.task.cancel \
   --topic transfer.task.create \
   --topic transfer.task.get \
@@ -195,6 +214,11 @@ $ACLS --allow-principal User:svc_transfer --operation Write --operation Describe
   --topic task.completed \
   --topic task.failed \
   --topic task.started \
+  --topic transfer.presigned_upload.create.reply \
+  --topic transfer.presigned_upload.delete.reply \
+  --topic transfer.presigned_upload.get.reply \
+  --topic transfer.presigned_upload.list.reply \
+  --topic transfer.presigned_upload.mark.reply \
   --topic transfer.task.cancel.reply \
   --topic transfer.task.create.reply \
   --topic transfer.task.get.reply \

@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import {
   AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, databaseOptions, EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList,
-  MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule, TaskCancel, TaskCreate, TaskGet, TaskList, UploadLocationCreate, UploadLocationDelete, UploadLocationGet, UploadLocationList, UploadLocationResolve, UploadLocationUpdate,
+  MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule, TaskCancel, TaskCreate, TaskGet, TaskList, UploadLocationCreate, UploadLocationDelete, UploadLocationGet, UploadLocationList, UploadLocationResolve, UploadLocationUpdate, Presign, PresignedUploadCreate, PresignedUploadGet, PresignedUploadList, PresignedUploadMark, PresignedUploadDelete,
 } from '@app/common';
 import { AccessGuard } from './access/access.guard';
 import { BearerGrants } from './access/bearer-grants.service';
@@ -29,6 +29,8 @@ import { FoldersController } from './storage/folders.controller';
 import { MultipartController } from './storage/multipart.controller';
 import { StorageMiscController } from './storage/storage-misc.controller';
 import { StreamProxy } from './storage/stream-proxy.service';
+import { FilesApiController } from './files-api/files-api.controller';
+import { FilesApiService } from './files-api/files-api.service';
 import { TasksController } from './tasks/tasks.controller';
 import { UploadLocationsController } from './upload-locations/upload-locations.controller';
 import { TransfersService } from './tasks/transfers.service';
@@ -41,6 +43,7 @@ const calls = [
   MultipartCreate, MultipartGet, MultipartComplete, MultipartAbort,
   TaskCreate, TaskGet, TaskList, TaskCancel,
   UploadLocationCreate, UploadLocationList, UploadLocationGet, UploadLocationUpdate, UploadLocationDelete, UploadLocationResolve,
+  Presign, PresignedUploadCreate, PresignedUploadGet, PresignedUploadList, PresignedUploadMark, PresignedUploadDelete,
   ...webhookCalls,
 ];
 
@@ -53,7 +56,7 @@ export class GatewayModule {
         ServiceCoreModule.forRoot({ service: 'gateway', config, logger, calls, database: true, redis: true }),
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'gateway', entities: [AppEntity, ApiKeyEntity, RedirectUriEntity], migrations: gatewayMigrations })),
       ],
-      controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, UploadLocationsController, WebhooksController],
+      controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, UploadLocationsController, FilesApiController, WebhooksController],
       providers: [
         AppRepository,
         AppService,
@@ -62,6 +65,7 @@ export class GatewayModule {
         OAuthGatewayService,
         StreamProxy,
         TransfersService,
+        FilesApiService,
         // Guards run in this order: who is calling, then how often, then the body.
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -30,6 +30,14 @@ export const gatewayConfigShape = {
   RATE_LIMIT_APP_PER_SECOND: envPieces.positiveInt(50),
   /** Failed authentications per client address per minute before that address is refused (429) for the rest of the minute. */
   AUTH_FAILURES_PER_MINUTE: envPieces.positiveInt(30),
+  /** The gateway's address as clients reach it, for the signed upload and download URLs it hands out; empty: the request's own scheme and Host. */
+  PUBLIC_URL: z.union([z.literal(''), url]).default(''),
+  /** How long a presigned upload URL (and a file's download URL) stays valid (seed 001: 15 minutes). */
+  PRESIGNED_URL_TTL_S: envPieces.positiveInt(900),
+  /** Largest file a presigned upload accepts, in bytes (file/file-too-large above). */
+  PRESIGNED_MAX_BYTES: envPieces.positiveInt(5 * 1024 ** 3),
+  /** MIME types a presigned upload accepts, comma separated; `*` matches a whole part (`image/*`). Others are file/invalid-format. */
+  PRESIGNED_ALLOWED_TYPES: z.string().default('*/*').transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean)),
   /** Readiness endpoints of the back services, for the aggregated GET /health. */
   AUTH_HEALTH_URL: url.default('http://127.0.0.1:8081/health/ready'),
   CONNECTORS_HEALTH_URL: url.default('http://127.0.0.1:8082/health/ready'),

@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import { ACCOUNT_DELETED, databaseOptions, ServiceCoreModule } from '@app/common';
 import { transferMigrations } from './migrations';
 import { ChunkedCopy } from './parts/chunked-copy';
+import { PresignedUploadController } from './presigned/presigned-upload.controller';
+import { PresignedUploadEntity } from './presigned/presigned-upload.entity';
+import { PresignedUploadService } from './presigned/presigned-upload.service';
 import { ConnectorsCommands } from './parts/connectors-commands';
 import { TaskPartEntity } from './parts/task-part.entity';
 import { TaskPartRepository } from './parts/task-part.repository';
@@ -27,11 +30,11 @@ export class TransferModule {
       module: TransferModule,
       imports: [
         ServiceCoreModule.forRoot({ service: 'transfer', config, logger, calls: [], database: true, redis: true, consumesEvents: [ACCOUNT_DELETED] }),
-        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'transfer', entities: [TaskEntity, TaskPartEntity, UploadLocationEntity], migrations: transferMigrations })),
-        TypeOrmModule.forFeature([TaskEntity, TaskPartEntity, UploadLocationEntity]),
+        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'transfer', entities: [TaskEntity, TaskPartEntity, UploadLocationEntity, PresignedUploadEntity], migrations: transferMigrations })),
+        TypeOrmModule.forFeature([TaskEntity, TaskPartEntity, UploadLocationEntity, PresignedUploadEntity]),
       ],
-      controllers: [TaskController, UploadLocationController],
-      providers: [TaskRepository, TaskService, TaskQueue, TaskProcessor, ConnectorsCommands, ChunkedCopy, TaskPartRepository, UploadLocationRepository, UploadLocationService],
+      controllers: [TaskController, UploadLocationController, PresignedUploadController],
+      providers: [TaskRepository, TaskService, TaskQueue, TaskProcessor, ConnectorsCommands, ChunkedCopy, TaskPartRepository, UploadLocationRepository, UploadLocationService, PresignedUploadService],
     };
   }
 }

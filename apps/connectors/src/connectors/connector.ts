@@ -118,6 +118,13 @@ export interface Features {
   rawPassthrough: boolean;
 }
 
+export interface PresignOptions {
+  method: 'PUT' | 'GET';
+  expiresInS: number;
+  /** PUT: the Content-Type the upload must send (it is signed). */
+  contentType?: string;
+}
+
 export interface Connector {
   readonly features: Features;
 
@@ -142,6 +149,11 @@ export interface Connector {
   openChunkWriter?(path: string, options: ChunkWriterOptions): Promise<ChunkWriter>;
   /** Optional: removes what the upload `uploadKey` into `path` left behind when its writer is lost (a restart). Idempotent. */
   abortChunkUpload?(path: string, uploadKey: string): Promise<void>;
+  /**
+   * Optional: a URL that lets anyone holding it PUT `path` (with `contentType`)
+   * or GET it for `expiresInS` seconds, straight to the storage service.
+   */
+  presign?(path: string, options: PresignOptions): Promise<string>;
   /** Optional: name search below `folder`. */
   search?(folder: string, query: string, options: ListOptions): Promise<Page<Entry>>;
   /**
@@ -155,7 +167,7 @@ export interface Connector {
 }
 
 /** Capability test callers use instead of branching on a connector's name. */
-export function has<K extends 'copy' | 'openChunkWriter' | 'search' | 'abortChunkUpload'>(
+export function has<K extends 'copy' | 'openChunkWriter' | 'search' | 'abortChunkUpload' | 'presign'>(
   connector: Connector,
   capability: K,
 ): connector is Connector & Required<Pick<Connector, K>> {

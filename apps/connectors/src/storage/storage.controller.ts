@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Logger } from 'pino';
-import { EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList, handleRpc, LOGGER, ObjectCopy, ObjectDelete, ObjectUpdate, Search } from '@app/common';
+import { EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList, handleRpc, LOGGER, ObjectCopy, ObjectDelete, ObjectUpdate, Presign, Search } from '@app/common';
 import { StorageService } from './storage.service';
 
 @Controller()
@@ -11,6 +11,11 @@ export class StorageController {
   @MessagePattern(FolderList.topic)
   listFolder(@Payload() payload: unknown) {
     return handleRpc(FolderList, payload, this.logger, (data, meta) => this.storage.listFolder(meta, data));
+  }
+
+  @MessagePattern(Presign.topic)
+  presign(@Payload() payload: unknown) {
+    return handleRpc(Presign, payload, this.logger, (data, meta) => this.storage.presign(meta, data));
   }
 
   @MessagePattern(FolderGet.topic)

@@ -10,11 +10,12 @@ import {
   objectList,
   parentPath,
   type EncodedId,
+  type PresignRequest,
   type MessageMeta,
   type ObjectList,
   type PublicStorageObject,
 } from '@app/common';
-import type { Connector, Entry } from '../connectors/connector';
+import { has, type Connector, type Entry } from '../connectors/connector';
 import { AccountConnectors } from './account-connectors';
 import { searchNames } from './name-search';
 import { assertFree, entryOf, parentFolder, statOrNull } from './object-paths';
@@ -109,6 +110,20 @@ export class StorageService {
     await this.open(meta);
     const path = input.rawId.replace(/^\/+/, '').replace(/\/+$/, '');
     return { id: encodeStorageId(path), api: 'storage', type: input.type };
+  }
+
+  /** A presigned URL where the service offers them, else `url: null` (the gateway then signs its own streaming URL). */
+  async presign(meta: MessageMeta, input: PresignRequest): Promise<{ url: string | null; fileId: string }> {
+    const { connector } = await this.open(meta);
+    if (input.method === 'GET') {
+      const entry = await entryOf(connector, input.fileId, 'file');
+      const url = has(connector, 'presign') ? await connector.presign(entry.path, { method: 'GET', expiresInS: input.expiresInS }) : null;
+      return { url, fileId: input.fileId };
+    }
+    const path = joinPath(await parentFolder(connector, input.parentId), input.name);
+    await assertFree(connector, path);
+    const url = has(connector, 'presign') ? await connector.presign(path, { method: 'PUT', expiresInS: input.expiresInS, contentType: input.contentType }) : null;
+    return { url, fileId: encodeStorageId(path) };
   }
 
   private async open(meta: MessageMeta): Promise<{ connector: Connector; accountId: number }> {

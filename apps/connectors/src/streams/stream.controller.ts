@@ -74,7 +74,8 @@ export class StreamController {
     }
     const file = await this.streams.upload(
       meta,
-      { parentId: q.parent_id, name: q.name, overwrite: flag(q.overwrite), size: lengthOf(req), mimeType: mimeOf(req), rawData: flag(q.raw) },
+      // announce=false: the caller publishes the file event itself (presigned uploads, once registered).
+      { parentId: q.parent_id, name: q.name, overwrite: flag(q.overwrite), size: lengthOf(req), mimeType: mimeOf(req), rawData: flag(q.raw), announce: q.announce !== 'false' },
       req,
     );
     res.status(201).json(file);

@@ -30,7 +30,7 @@ export class StreamService {
   /** POST storage/files: overwrite=true replaces; false and a clash saves under a free name. */
   async upload(
     meta: MessageMeta & { accountId: number },
-    input: { parentId: string; name: string; overwrite: boolean; size?: number; mimeType?: string; rawData: boolean },
+    input: { parentId: string; name: string; overwrite: boolean; size?: number; mimeType?: string; rawData: boolean; announce?: boolean },
     body: Readable,
   ): Promise<PublicStorageObject> {
     const connector = await this.accounts.get(meta, meta.accountId);
@@ -43,7 +43,7 @@ export class StreamService {
     const entry = await connector.write(joinPath(folder, name), body, { size: input.size, mimeType: input.mimeType });
     bytesStreamed.inc({ direction: 'upload' }, entry.size ?? 0);
     const file = toStorageObject(entry, meta.accountId, input);
-    await this.events.uploaded(meta, file);
+    if (input.announce !== false) await this.events.uploaded(meta, file);
     return file;
   }
 

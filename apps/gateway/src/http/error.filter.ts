@@ -13,7 +13,7 @@ export class PublicErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    sendError(res, this.toAppError(exception, req), req.requestId);
+    sendError(res, inFilesApi(this.toAppError(exception, req), req), req.requestId);
   }
 
   private toAppError(exception: unknown, req: Request): AppError {
@@ -31,4 +31,12 @@ export class PublicErrorFilter implements ExceptionFilter {
     this.logger.error({ err: exception, path: req.path }, 'gateway.unhandled_error');
     return new InternalError();
   }
+}
+
+/** The presigned-upload API (/v1/files, seed 001) names missing credentials and refusals its own way. */
+function inFilesApi(error: AppError, req: Request): AppError {
+  if (!/^\/v1\/files(\/|$)/.test(req.path)) return error;
+  if (['authentication_required', 'unauthorized', 'invalid_token'].includes(error.code)) return new AppError('common/authentication-required', error.message);
+  if (error.code === 'forbidden') return new AppError('file/access-denied', error.message);
+  return error;
 }

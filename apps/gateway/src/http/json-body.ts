@@ -75,10 +75,10 @@ function run(parser: RequestHandler, req: Request): Promise<void> {
   });
 }
 
-/** Bodies that are file bytes, left as streams for the connectors: uploads (any Content-Type), content replacement, multipart parts. */
+/** Bodies that are file bytes, left as streams for the connectors: uploads (any Content-Type), content replacement, multipart parts, PUTs to signed upload URLs. */
 function isRawUpload(req: Request): boolean {
   if (req.header('x-kloudless-metadata') !== undefined) return true;
-  return req.method === 'PUT' && /\/storage\/(files|multipart)\/[^/]+\/?$/.test(req.path);
+  return req.method === 'PUT' && (/\/storage\/(files|multipart)\/[^/]+\/?$/.test(req.path) || /^\/v1\/files\/uploads\/[^/]+\/?$/.test(req.path));
 }
 
 function hasBody(req: Request): boolean {

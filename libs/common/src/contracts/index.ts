@@ -18,3 +18,5 @@ export * from './connectors/storage.contract';
 export * from './transfer/task.contract';
 export * from './transfer/parts.contract';
 export * from './transfer/upload-location.contract';
+export * from './transfer/presigned-upload.contract';
+export * from './transfer/upload-tags';

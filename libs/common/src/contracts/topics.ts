@@ -32,6 +32,7 @@ export const TOPICS = Object.freeze({
     multipartComplete: 'connectors.multipart.complete',
     multipartAbort: 'connectors.multipart.abort',
     capabilitiesGet: 'connectors.capabilities.get',
+    presign: 'connectors.storage.presign',
   }),
   transfer: Object.freeze({
     taskCreate: 'transfer.task.create',
@@ -44,6 +45,11 @@ export const TOPICS = Object.freeze({
     uploadLocationUpdate: 'transfer.upload_location.update',
     uploadLocationDelete: 'transfer.upload_location.delete',
     uploadLocationResolve: 'transfer.upload_location.resolve',
+    presignedUploadCreate: 'transfer.presigned_upload.create',
+    presignedUploadGet: 'transfer.presigned_upload.get',
+    presignedUploadList: 'transfer.presigned_upload.list',
+    presignedUploadMark: 'transfer.presigned_upload.mark',
+    presignedUploadDelete: 'transfer.presigned_upload.delete',
   }),
   events: Object.freeze({
     accountConnected: 'account.connected',

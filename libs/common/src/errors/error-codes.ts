@@ -35,6 +35,14 @@ export const ERROR_CODES = {
   service_not_available: 503,
   gateway_timeout: 504,
   insufficient_storage: 507,
+  // The presigned-upload API (/v1/files) answers with its own codes (seed 001).
+  'file/invalid-name': 400,
+  'file/file-too-large': 400,
+  'file/invalid-format': 400,
+  'file/s3-key-already-exists': 409,
+  'file/access-denied': 403,
+  'common/authentication-required': 401,
+  'file/bucket-not-configured': 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -14,6 +14,7 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import { lookup } from 'mime-types';
 import {
@@ -24,7 +25,7 @@ import {
   PermissionDeniedError,
   UpstreamError,
 } from '@app/common';
-import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, PresignOptions, ReadResult, UploadedPart } from '../connector';
 import { checkPart, partsInOrder } from '../parts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../paging';
 import { baseName, checkPath, isSameOrBelow, parentOf } from '../paths';
@@ -89,6 +90,14 @@ export class S3Connector implements Connector {
   /** Path (relative to the root) of a key below the prefix. */
   private pathOf(key: string): string {
     return key.slice(this.prefix.length).replace(/\/$/, '');
+  }
+
+  /** A SigV4 query-signed URL (no request is made); the Content-Type of a PUT is part of the signature. */
+  async presign(path: string, options: PresignOptions): Promise<string> {
+    const command = options.method === 'PUT'
+      ? new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), ContentType: options.contentType })
+      : new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresInS });
   }
 
   /** One-key listing of the root prefix (HeadBucket carries no error code, so a bad key would read as 403). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract } from '../envelope';
+import { defineContract, type ParsedRequestOf } from '../envelope';
 import { pagingSchema } from '../paging';
 import type { ObjectList, PublicStorageObject } from '../public-objects';
 import { TOPICS } from '../topics';
@@ -41,6 +41,22 @@ export const Search = defineContract<ObjectList<PublicStorageObject>>()(
   TOPICS.connectors.search,
   pagingSchema.extend({ q: z.string().min(1, 'q is required'), parents: z.string().min(1).optional(), ...raw }),
 );
+
+/**
+ * A URL straight to the storage service, for services that sign them (S3):
+ * `PUT` a new file `name` into `parentId` (it must not exist), or `GET` a file.
+ * `url` is null when the account's service cannot presign; `fileId` is the id
+ * the object has (PUT: will have).
+ */
+export const Presign = defineContract<{ url: string | null; fileId: string }>()(
+  TOPICS.connectors.presign,
+  z.discriminatedUnion('method', [
+    z.object({ method: z.literal('PUT'), parentId: z.string().min(1), name: z.string().min(1).max(1024), contentType: z.string().min(1).max(255), expiresInS: z.number().int().positive().max(7 * 24 * 3600) }),
+    z.object({ method: z.literal('GET'), fileId: z.string().min(1), expiresInS: z.number().int().positive().max(7 * 24 * 3600) }),
+  ]),
+);
+
+export type PresignRequest = ParsedRequestOf<typeof Presign>;
 
 export interface EncodedId {
   id: string;

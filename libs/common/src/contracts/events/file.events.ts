@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import type { PublicStorageObject } from '../public-objects';
 import { TOPICS } from '../topics';
+import type { UploadTags } from '../transfer/upload-tags';
 
 export const FILE_UPLOADED = TOPICS.events.fileUploaded;
 export const FILE_DELETED = TOPICS.events.fileDeleted;
 
-/**
- * Upload tags (seed 004): string → string, at most 10 per upload, keys up to
- * 128 characters (unique, case sensitive), values up to 256. Returned exactly
- * as given, in the upload response and in the `file.uploaded` webhook.
- */
-export const uploadTagsSchema = z
-  .record(z.string().min(1).max(128, 'upload tag keys are at most 128 characters'), z.string().max(256, 'upload tag values are at most 256 characters'))
-  .refine((tags) => Object.keys(tags).length <= 10, 'at most 10 upload tags per upload');
-export type UploadTags = z.infer<typeof uploadTagsSchema>;
+/** Upload tags as they appear in events (the validation of what callers send is `uploadTags`). */
+export { uploadTagsRecord as uploadTagsSchema } from '../transfer/upload-tags';
 
 /** How the bytes arrived: through the API, a presigned URL, fetched from a URL, or copied by a task. */
 export const UPLOAD_SOURCES = ['api', 'presigned', 'url', 'transfer'] as const;
