@@ -213,6 +213,7 @@ $ACLS --allow-principal User:svc_transfer --operation Read --operation Describe 
 $ACLS --allow-principal User:svc_transfer --operation Write --operation Describe --operation Create \
   --topic task.completed \
   --topic task.failed \
+  --topic task.progress \
   --topic task.started \
   --topic transfer.presigned_upload.create.reply \
   --topic transfer.presigned_upload.delete.reply \
@@ -243,6 +244,7 @@ $ACLS --allow-principal User:svc_webhooks --operation Read --operation Describe 
   --topic file.uploaded \
   --topic task.completed \
   --topic task.failed \
+  --topic task.progress \
   --topic task.started \
   --topic webhooks.delivery.list \
   --topic webhooks.delivery.retry \
@@ -264,6 +266,7 @@ $ACLS --allow-principal User:svc_webhooks --operation Write --operation Describe
   --topic file.uploaded.dlq \
   --topic task.completed.dlq \
   --topic task.failed.dlq \
+  --topic task.progress.dlq \
   --topic task.started.dlq \
   --topic webhooks.delivery.list.reply \
   --topic webhooks.delivery.retry.reply \

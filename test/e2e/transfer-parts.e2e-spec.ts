@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -27,6 +28,9 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
   let local: number;
   let bucket: number;
   let slowBucket: number;
+  let receiver: HttpServer;
+  /** Webhook deliveries of task events: `{ type, data }`. */
+  const delivered: Array<{ type: string; timestamp: string; data: { task: { id: string }; bytes_done?: number } }> = [];
   const api = () => request(stack.gatewayUrl);
   const as = (req: request.Test) => req.set('Authorization', `APIKey ${key}`);
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -57,18 +61,29 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
 
   beforeAll(async () => {
     [s3, sftp] = await Promise.all([s3Server.start(), sftpServer.start()]);
+    receiver = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        delivered.push(JSON.parse(body));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     proxy = await stallingProxy(Number(new URL(s3.config.endpoint!).port), 12 * MiB);
     stack = await startTestStack(20180, {
       gateway: { RATE_LIMIT_PER_SECOND: '1000', RATE_LIMIT_APP_PER_SECOND: '1000' },
       connectors: { OUTBOUND_ALLOW_NETWORKS: 'loopback' },
       transfer: {
         TRANSFER_PART_SIZE: String(PART), TRANSFER_CHUNK_ABOVE: String(PART), TRANSFER_STALL_TIMEOUT_MS: '3000',
-        TASK_LOCK_MS: '3000', TASK_CONCURRENCY: '2',
+        TASK_LOCK_MS: '3000', TASK_CONCURRENCY: '2', TASK_PROGRESS_EVENT_MS: '300',
       },
+      webhooks: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'loopback' },
     });
     db = new Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${process.env.TEST_DATABASE ?? 'unified_storage_test'}` });
     await db.connect();
     key = (await createApp(stack, 'chunked transfers')).apiKey;
+    await as(api().post('/v1/webhooks')).send({ url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/tasks`, events: ['task.progress', 'task.completed'] }).expect(201);
     local = await connectAccount('local', { path: 'source' });
     bucket = await connectAccount('s3_compatible', { ...s3.config, prefix: 'copies/' });
     slowBucket = await connectAccount('s3_compatible', { ...s3.config, prefix: 'stalled/', endpoint: `http://127.0.0.1:${proxy.port}` });
@@ -78,6 +93,8 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
     await db?.end();
     await stack?.stop();
     await proxy?.close();
+    receiver?.closeAllConnections();
+    await new Promise((r) => receiver?.close(r));
     await Promise.allSettled([s3?.stop(), sftp?.stop()]);
   });
 
@@ -94,6 +111,17 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
     expect(stored.length).toBe(8);
     expect(stored.every((p) => p.done_at !== null)).toBe(true);
     expect(sha(await download(bucket, String(final!.id)))).toBe(sha(bytes));
+    // task.progress webhooks came while it ran, bytes rising, then task.completed
+    const completed = () => delivered.some((d) => d.type === 'task.completed' && d.data.task.id === taskId);
+    for (let i = 0; i < 100 && !completed(); i++) await new Promise((r) => setTimeout(r, 100));
+    // deliveries may overtake each other: order by when the event happened
+    const progress = delivered
+      .filter((d) => d.type === 'task.progress' && d.data.task.id === taskId)
+      .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp))
+      .map((d) => d.data.bytes_done!);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(completed()).toBe(true);
   });
 
   it('splits parts that stall on their way to S3 (a TCP proxy holds parts ≥ 12 MiB): the task completes with smaller parts, bytes identical', async () => {

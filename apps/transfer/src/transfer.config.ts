@@ -30,6 +30,8 @@ export const transferConfigShape = {
   TRANSFER_STALL_TIMEOUT_MS: envPieces.positiveInt(30_000),
   /** Milliseconds one part may take in all. */
   TRANSFER_PART_TIMEOUT_MS: envPieces.positiveInt(600_000),
+  /** Least time between two task.progress events of one task (0: none are sent). */
+  TASK_PROGRESS_EVENT_MS: z.coerce.number().int().nonnegative().default(5_000),
   /** Tries per part (and for the final commit) before the task fails; with the backoff (0.5 s doubling, at most 10 s) 8 tries ride out ~35 s of connectors being away. */
   TRANSFER_PART_ATTEMPTS: envPieces.positiveInt(8),
 };

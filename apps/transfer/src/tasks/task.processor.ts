@@ -11,7 +11,9 @@ import {
   LOGGER,
   TASK_COMPLETED,
   TASK_FAILED,
+  TASK_PROGRESS,
   TASK_STARTED,
+  type TaskProgressData,
   type TaskCompletedData,
   type TaskFailedData,
   type TaskRef,
@@ -71,6 +73,8 @@ export class TaskProcessor implements OnApplicationBootstrap {
     const cancel = new AbortController();
     let progress: Record<string, number | null> = { bytes_done: 0, bytes_total: null };
     let written = '';
+    let announced = 0;
+    let ended = false;
     const tick = setInterval(() => {
       void (async () => {
         if (await this.tasks.cancelRequested(scope, row.id)) cancel.abort();
@@ -78,9 +82,18 @@ export class TaskProcessor implements OnApplicationBootstrap {
         if (now !== written) {
           written = now;
           await this.tasks.progress(scope, row.id, progress);
+          const every = this.config.TASK_PROGRESS_EVENT_MS;
+          if (every > 0 && Date.now() - announced >= every && !ended && !cancel.signal.aborted) {
+            announced = Date.now();
+            await this.events.publish<TaskProgressData>(TASK_PROGRESS, meta, row.accountId, { task: ref(row, 'STARTED'), ...progressEvent(progress) });
+          }
         }
       })().catch((err) => this.logger.warn({ err: String(err), taskId: row.id }, 'transfer.task.tick_failed'));
     }, TICK_MS);
+    const stopTicking = () => {
+      ended = true;
+      clearInterval(tick);
+    };
     const params = taskParams.parse(row.params);
     const setProgress = (value: Record<string, number | null>) => (progress = value);
     let prepared = row.upload;
@@ -97,13 +110,13 @@ export class TaskProcessor implements OnApplicationBootstrap {
         file = await this.copy(row, params, prepared, meta, cancel.signal, setProgress);
       }
       const total = file.size ?? progress.bytes_total ?? null;
-      clearInterval(tick);
+      stopTicking();
       await this.tasks.progress(scope, row.id, { ...progress, bytes_done: total ?? progress.bytes_done ?? 0, bytes_total: total });
       if (await this.tasks.finish(scope, row.id, { status: 'SUCCESS', result: file as unknown as Record<string, unknown> })) {
         await this.events.publish<TaskCompletedData>(TASK_COMPLETED, meta, row.accountId, { task: ref(row, 'SUCCESS'), result: file as unknown as Record<string, unknown> });
       }
     } catch (err) {
-      clearInterval(tick);
+      stopTicking();
       if (err instanceof CancelledError || cancel.signal.aborted) {
         if (prepared && params.kind === 'copy_file') await this.chunked.abort(meta, params.destination.accountId, prepared);
         await this.fail(row, new AppError('bad_request', 'The task was cancelled.'));
@@ -151,6 +164,12 @@ export class TaskProcessor implements OnApplicationBootstrap {
       await this.events.publish<TaskFailedData>(TASK_FAILED, { appId: row.appId, requestId: `task-${row.id}` }, row.accountId, { task: ref(row, 'FAILURE'), error: body });
     }
   }
+}
+
+function progressEvent(progress: Record<string, number | null>): Omit<TaskProgressData, 'task'> {
+  const done = progress.bytes_done ?? 0;
+  const total = progress.bytes_total ?? null;
+  return { bytes_done: done, bytes_total: total, percent_completed: total ? Math.min(100, Math.floor((done / total) * 100)) : null };
 }
 
 function ref(row: TaskEntity, status: string): TaskRef {

@@ -61,6 +61,7 @@ export const TOPICS = Object.freeze({
     fileUploaded: 'file.uploaded',
     fileDeleted: 'file.deleted',
     taskStarted: 'task.started',
+    taskProgress: 'task.progress',
     taskCompleted: 'task.completed',
     taskFailed: 'task.failed',
   }),

@@ -3,7 +3,7 @@ import type { PublicAccount } from '../public-objects';
 import { TOPICS } from '../topics';
 import type { AccountConnectedData, AccountDeletedData, AccountReauthRequiredData, AccountRecoveredData, AccountRefreshFailedData, AccountTokenRefreshedData } from './account.events';
 import { UPLOAD_SOURCES, uploadTagsSchema, type FileDeletedData, type FileUploadedData } from './file.events';
-import type { TaskCompletedData, TaskFailedData, TaskStartedData } from './task.events';
+import type { TaskCompletedData, TaskFailedData, TaskProgressData, TaskStartedData } from './task.events';
 
 /**
  * The event catalog: every domain event a webhook can subscribe to, with the
@@ -138,6 +138,11 @@ export const EVENT_CATALOG = Object.freeze({
     z.looseObject({ task: taskRefSchema }),
     'A background task (copy, upload from URL) started running.',
     { task: { id: 'tsk_5f2c1', account: 42, kind: 'copy', status: 'STARTED' } },
+  ),
+  [TOPICS.events.taskProgress]: entry<TaskProgressData>(
+    z.looseObject({ task: taskRefSchema, bytes_done: z.number().int().nonnegative(), bytes_total: z.number().int().nonnegative().nullable(), percent_completed: z.number().int().min(0).max(100).nullable() }),
+    'A running task moved bytes; sent at most every TASK_PROGRESS_EVENT_MS (default 5 s) per task while it runs.',
+    { task: { id: 'tsk_5f2c1', account: 42, kind: 'copy_file', status: 'STARTED' }, bytes_done: 52428800, bytes_total: 134217728, percent_completed: 39 },
   ),
   [TOPICS.events.taskCompleted]: entry<TaskCompletedData>(
     z.looseObject({ task: taskRefSchema, result: z.record(z.string(), z.unknown()).optional() }),

@@ -1,6 +1,7 @@
 import { TOPICS } from '../topics';
 
 export const TASK_STARTED = TOPICS.events.taskStarted;
+export const TASK_PROGRESS = TOPICS.events.taskProgress;
 export const TASK_COMPLETED = TOPICS.events.taskCompleted;
 export const TASK_FAILED = TOPICS.events.taskFailed;
 
@@ -18,6 +19,14 @@ export interface TaskRef {
 
 export interface TaskStartedData {
   task: TaskRef;
+}
+
+/** Throttled (TASK_PROGRESS_EVENT_MS): bytes moved so far; `bytes_total` is null when the size is unknown (a URL without Content-Length). */
+export interface TaskProgressData {
+  task: TaskRef;
+  bytes_done: number;
+  bytes_total: number | null;
+  percent_completed: number | null;
 }
 
 export interface TaskCompletedData {
