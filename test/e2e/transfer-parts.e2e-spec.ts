@@ -156,6 +156,27 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
     expect(sha(await download(bucket, String(final!.id)))).toBe(sha(bytes));
     await stack.waitHealthy();
   });
+
+  it.each(['local', 's3'])('completes a client multipart session (%s) across a SIGKILL of connectors: parts sent before the restart are kept', async (kind) => {
+    const account = kind === 'local' ? local : bucket;
+    const size = 20 * MiB + 4321;
+    const bytes = randomBytes(size);
+    const base = `/v1/accounts/${account}/storage/multipart`;
+    const session = (await as(api().post(base)).send({ parent_id: 'root', name: `session-${kind}.bin`, size }).expect(201)).body;
+    const partSize: number = session.part_size;
+    const count = Math.ceil(size / partSize);
+    expect(count).toBeGreaterThan(2);
+    const send = (n: number) => as(api().put(`${base}/${session.id}?part_number=${n}`)).set('Content-Type', 'application/octet-stream').send(bytes.subarray((n - 1) * partSize, n * partSize)).expect(200);
+    for (let n = 1; n < count; n++) await send(n);
+    await stack.stopService('connectors', 'SIGKILL');
+    stack.startService('connectors');
+    await stack.waitHealthy();
+    expect((await as(api().get(`${base}/${session.id}`)).expect(200)).body).toMatchObject({ id: session.id, part_size: partSize });
+    await send(count);
+    const file = (await as(api().post(`${base}/${session.id}/complete`)).expect(200)).body;
+    expect(file).toMatchObject({ type: 'file', name: `session-${kind}.bin`, size });
+    expect(sha(await download(account, file.id))).toBe(sha(bytes));
+  });
 });
 
 async function until(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
