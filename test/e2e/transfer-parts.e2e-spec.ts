@@ -177,6 +177,46 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
     expect(file).toMatchObject({ type: 'file', name: `session-${kind}.bin`, size });
     expect(sha(await download(account, file.id))).toBe(sha(bytes));
   });
+
+  it('copies a folder tree from local disk into S3 as a task (sync and async), file by file, bytes identical; an existing name is a 409', async () => {
+    const mkdir = async (account: number, parent: string, name: string) => (await as(api().post(`/v1/accounts/${account}/storage/folders`)).send({ parent_id: parent, name }).expect(201)).body.id as string;
+    const put = async (account: number, parent: string, name: string, body: Buffer) =>
+      (await as(api().post(`/v1/accounts/${account}/storage/files`)).set('X-Kloudless-Metadata', JSON.stringify({ name, parent_id: parent })).set('Content-Type', 'application/octet-stream').send(body).expect(201)).body;
+    const album = await mkdir(local, 'root', 'album');
+    const sub = await mkdir(local, album, 'sub');
+    const deeper = await mkdir(local, sub, 'deeper');
+    await mkdir(local, album, 'empty');
+    const files = { 'a.bin': randomBytes(MiB), 'sub/b.bin': randomBytes(2 * MiB + 3), 'sub/deeper/c.txt': Buffer.from('deep') };
+    await put(local, album, 'a.bin', files['a.bin']);
+    await put(local, sub, 'b.bin', files['sub/b.bin']);
+    await put(local, deeper, 'c.txt', files['sub/deeper/c.txt']);
+
+    /** path below the copied folder → sha256 of the bytes (or 'folder'), walking the destination through the API. */
+    const tree = async (account: number, folderId: string, prefix = ''): Promise<Record<string, string>> => {
+      const out: Record<string, string> = {};
+      const items = (await as(api().get(`/v1/accounts/${account}/storage/folders/${folderId}/contents`)).expect(200)).body.objects;
+      for (const item of items) {
+        const path = `${prefix}${item.name}`;
+        if (item.type === 'folder') Object.assign(out, { [path]: 'folder' }, await tree(account, item.id, `${path}/`));
+        else out[path] = sha(await download(account, item.id));
+      }
+      return out;
+    };
+    const expected = { 'a.bin': sha(files['a.bin']), empty: 'folder', sub: 'folder', 'sub/b.bin': sha(files['sub/b.bin']), 'sub/deeper': 'folder', 'sub/deeper/c.txt': sha(files['sub/deeper/c.txt']) };
+
+    const sync = await as(api().post(`/v1/accounts/${local}/storage/folders/${album}/copy`)).send({ parent_id: 'root', account: bucket, name: 'album-sync' }).expect(201);
+    expect(sync.body).toMatchObject({ type: 'folder', name: 'album-sync', account: bucket });
+    expect(await tree(bucket, sync.body.id)).toEqual(expected);
+
+    const taskId = (await as(api().post(`/v1/accounts/${local}/storage/folders/${album}/copy`)).set('X-Kloudless-Async', 'true').send({ parent_id: 'root', account: bucket, name: 'album-async' }).expect(202)).body.id;
+    const { final } = await follow(local, taskId);
+    expect(final).toMatchObject({ type: 'folder', name: 'album-async', account: bucket });
+    expect(await tree(bucket, String(final!.id))).toEqual(expected);
+
+    const clash = await as(api().post(`/v1/accounts/${local}/storage/folders/${album}/copy`)).send({ parent_id: 'root', account: bucket, name: 'album-sync' });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error_code).toBe('naming_conflict');
+  });
 });
 
 async function until(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {

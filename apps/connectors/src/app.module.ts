@@ -20,6 +20,7 @@ import { TransferCopyController } from './transfers/transfer-copy.controller';
 import { TransferCopyService } from './transfers/transfer-copy.service';
 import { TransferPartsService } from './transfers/transfer-parts.service';
 import { UrlUploadService } from './transfers/url-upload.service';
+import { FolderCopyService } from './transfers/folder-copy.service';
 import { StreamController } from './streams/stream.controller';
 import { StreamService } from './streams/stream.service';
 
@@ -36,7 +37,7 @@ export class ConnectorsModule {
       controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController],
       providers: [
         ConnectorFactory, AccountConnectors, StorageService, StreamService, FileEvents,
-        MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService, TransferPartsService, UrlUploadService,
+        MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService, TransferPartsService, UrlUploadService, FolderCopyService,
       ],
     };
   }

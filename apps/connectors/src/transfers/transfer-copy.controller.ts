@@ -18,9 +18,16 @@ import { InternalTokenGuard } from '../streams/internal-token.guard';
 import { TransferCopyService } from './transfer-copy.service';
 import { TransferPartsService } from './transfer-parts.service';
 import { UrlUploadService } from './url-upload.service';
+import { FolderCopyService } from './folder-copy.service';
 
 const destinationBody = z.object({ accountId: z.number().int().positive(), parentId: z.string().min(1), name: z.string().min(1).max(255).optional() });
 const urlBody = z.object({ url: z.string().min(1).max(8192), destination: destinationBody, rawData: z.boolean().default(false) });
+const folderBody = z.object({
+  source: z.object({ accountId: z.number().int().positive(), folderId: z.string().min(1) }),
+  destination: destinationBody,
+  rawData: z.boolean().default(false),
+  resume: z.boolean().default(false),
+});
 const copyBody = z.object({
   source: z.object({ accountId: z.number().int().positive(), fileId: z.string().min(1) }),
   destination: destinationBody,
@@ -40,11 +47,20 @@ type Progress = (line: Record<string, number | null>) => void;
  * - `copy`: a whole file in one stream (destinations without chunked writes, small files)
  * - `prepare` / `part` / `complete` / `abort`: a chunked copy, part by part
  * - `url`: upload from a URL, fetched here and streamed into the destination
+ * - `folder`: a folder tree, file by file (a re-run with `resume` keeps what is there)
  */
 @Controller('internal/v1/transfers')
 @UseGuards(InternalTokenGuard)
 export class TransferCopyController {
-  constructor(private readonly copies: TransferCopyService, private readonly parts: TransferPartsService, private readonly urls: UrlUploadService) {}
+  constructor(private readonly copies: TransferCopyService, private readonly parts: TransferPartsService, private readonly urls: UrlUploadService, private readonly folders: FolderCopyService) {}
+
+  @Post('folder')
+  @HttpCode(200)
+  folder(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return answer(req, res, folderBody, (meta, input, progress, signal) =>
+      this.folders.copy(meta, input, (done, total) => progress({ progress: done, total }), signal),
+    );
+  }
 
   @Post('url')
   @HttpCode(200)

@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { FolderCreate, FolderGet, FolderList, ObjectCopy, ObjectDelete, ObjectUpdate, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
 import { z } from 'zod';
 import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { pagingQuery, type PagingQuery } from '../http/paging-query';
 import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
+import { TransfersService, wantsTask } from '../tasks/transfers.service';
 import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
 
 const createBody = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
@@ -13,7 +15,7 @@ const deleteQuery = z.object({ recursive: queryFlag(false), permanent: queryFlag
 
 @Controller('v1/accounts/:accountId/storage/folders')
 export class FoldersController {
-  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
+  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient, private readonly transfers: TransfersService) {}
 
   @Post()
   @HttpCode(201)
@@ -49,10 +51,23 @@ export class FoldersController {
     return this.rpc.call(ObjectUpdate, { ...meta, accountId }, { kind: 'folder', id, name: body.name, parentId: body.parent_id, rawData });
   }
 
+  /** Within the account: the service's own copy. Into another account or an upload location: a transfer task, file by file. */
   @Post(':folderId/copy')
-  @HttpCode(201)
-  copy(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('folderId') id: string, @RawData() rawData: boolean, @Body(new ZodPipe(copyBody)) body: CopyBody) {
-    sameAccountOnly(body.account, accountId);
+  async copy(
+    @Meta() meta: MessageMeta,
+    @AccountId() accountId: number,
+    @Param('folderId') id: string,
+    @RawData() rawData: boolean,
+    @Body(new ZodPipe(copyBody)) body: CopyBody,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const destination = await this.transfers.destinationOf(meta, body, accountId, req.caller?.accountId !== undefined);
+    if (destination !== null) {
+      const input = { source: { accountId, folderId: id }, destination: { ...destination, name: body.name }, rawData };
+      return this.transfers.copyFolder(meta, input, wantsTask(req), res);
+    }
+    res.status(201);
     return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'folder', id, parentId: body.parent_id!, name: body.name, rawData });
   }
 

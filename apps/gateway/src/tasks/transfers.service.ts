@@ -13,6 +13,7 @@ import {
   TaskGet,
   UploadLocationResolve,
   type CopyFileTask,
+  type CopyFolderTask,
   type UploadFromUrlTask,
   type MessageMeta,
   type PublicStorageObject,
@@ -58,6 +59,12 @@ export class TransfersService {
     const other = accountNumber(body.account, 'account');
     if (bearer) throw new ForbiddenError(`This Bearer token is for account ${accountId}; it cannot copy into account ${other}.`);
     return { accountId: other, parentId: body.parent_id! };
+  }
+
+  async copyFolder(meta: MessageMeta, input: Omit<CopyFolderTask, 'kind'>, async: boolean, res: Response): Promise<PublicStorageObject | PublicTask> {
+    await this.rpc.call(AccountGet, { ...meta, accountId: input.destination.accountId }, { accountId: input.destination.accountId });
+    const task = await this.rpc.call(TaskCreate, { ...meta, accountId: input.source.accountId }, { kind: 'copy_folder', ...input });
+    return this.answer(meta, task, async, res);
   }
 
   async uploadFromUrl(meta: MessageMeta, input: Omit<UploadFromUrlTask, 'kind'>, async: boolean, res: Response): Promise<PublicStorageObject | PublicTask> {

@@ -64,7 +64,8 @@ export class TaskProcessor implements OnApplicationBootstrap {
     const meta = { appId: job.appId, requestId: `task-${job.taskId}` };
     const row = await this.tasks.findOne(scope, job.taskId);
     if (!row || (row.status !== 'PENDING' && row.status !== 'STARTED')) return;
-    if (await this.tasks.markStarted(scope, row.id)) {
+    const resumed = !(await this.tasks.markStarted(scope, row.id));
+    if (!resumed) {
       await this.events.publish<TaskStartedData>(TASK_STARTED, meta, row.accountId, { task: ref(row, 'STARTED') });
     } else {
       this.logger.info({ taskId: row.id }, 'transfer.task.resumed');
@@ -101,6 +102,12 @@ export class TaskProcessor implements OnApplicationBootstrap {
       let file: PublicStorageObject;
       if (params.kind === 'upload_from_url') {
         file = await this.commands.run<PublicStorageObject>('url', meta, { url: params.url, destination: params.destination, rawData: params.rawData }, {
+          signal: cancel.signal,
+          stallMs: this.config.TRANSFER_STALL_TIMEOUT_MS,
+          onProgress: (done, total) => setProgress({ bytes_done: done, bytes_total: total }),
+        });
+      } else if (params.kind === 'copy_folder') {
+        file = await this.commands.run<PublicStorageObject>('folder', meta, { source: params.source, destination: params.destination, rawData: params.rawData, resume: resumed }, {
           signal: cancel.signal,
           stallMs: this.config.TRANSFER_STALL_TIMEOUT_MS,
           onProgress: (done, total) => setProgress({ bytes_done: done, bytes_total: total }),

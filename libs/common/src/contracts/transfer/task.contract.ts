@@ -57,12 +57,21 @@ export const uploadFromUrlTask = z.object({
 });
 export type UploadFromUrlTask = z.infer<typeof uploadFromUrlTask>;
 
-export const taskParams = z.discriminatedUnion('kind', [copyFileTask, uploadFromUrlTask]);
+/** A folder tree copied into another account of the same app (the path account is the source). */
+export const copyFolderTask = z.object({
+  kind: z.literal('copy_folder'),
+  source: z.object({ accountId: z.number().int().positive(), folderId: storageId }),
+  destination,
+  rawData: z.boolean().default(false),
+});
+export type CopyFolderTask = z.infer<typeof copyFolderTask>;
+
+export const taskParams = z.discriminatedUnion('kind', [copyFileTask, uploadFromUrlTask, copyFolderTask]);
 export type TaskParams = z.infer<typeof taskParams>;
 
 /** The account a task belongs to (the one in its route): a copy's source, an upload's destination. */
 export function taskAccountId(params: TaskParams): number {
-  return params.kind === 'copy_file' ? params.source.accountId : params.destination.accountId;
+  return params.kind === 'upload_from_url' ? params.destination.accountId : params.source.accountId;
 }
 
 export const TaskCreate = defineContract<PublicTask>()(TOPICS.transfer.taskCreate, taskParams);
