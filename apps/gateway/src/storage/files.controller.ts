@@ -6,7 +6,7 @@ import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
 import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
-import { TransfersService, wantsAsync, wantsTask } from '../tasks/transfers.service';
+import { TransfersService, wantsTask } from '../tasks/transfers.service';
 import { StreamProxy } from './stream-proxy.service';
 
 const metadataHeader = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
@@ -33,7 +33,7 @@ export class FilesController {
       if (req.body && typeof req.body === 'object' && 'url' in req.body) {
         const body = new ZodPipe(urlUploadBody).transform(req.body);
         const input = { url: body.url, destination: { accountId, parentId: body.parent_id, name: body.name }, rawData };
-        const answer = await this.transfers.uploadFromUrl(meta, input, wantsAsync(req.header('x-kloudless-async')), res);
+        const answer = await this.transfers.uploadFromUrl(meta, input, wantsTask(req), res);
         res.json(answer);
         return;
       }
@@ -84,11 +84,8 @@ export class FilesController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const destination = await this.transfers.destinationOf(meta, body, accountId, req.caller?.accountId !== undefined);
-    if (destination !== null) {
-      const input = { source: { accountId, fileId: id }, destination: { ...destination, name: body.name }, rawData };
-      return this.transfers.copyFile(meta, input, wantsTask(req), res);
-    }
+    const across = await this.transfers.copyAcross(meta, { kind: 'file', accountId, id, body, rawData }, req, res);
+    if (across) return across;
     res.status(201);
     return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'file', id, parentId: body.parent_id!, name: body.name, rawData });
   }

@@ -6,7 +6,7 @@ import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { pagingQuery, type PagingQuery } from '../http/paging-query';
 import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
-import { TransfersService, wantsTask } from '../tasks/transfers.service';
+import { TransfersService } from '../tasks/transfers.service';
 import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
 
 const createBody = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
@@ -62,11 +62,8 @@ export class FoldersController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const destination = await this.transfers.destinationOf(meta, body, accountId, req.caller?.accountId !== undefined);
-    if (destination !== null) {
-      const input = { source: { accountId, folderId: id }, destination: { ...destination, name: body.name }, rawData };
-      return this.transfers.copyFolder(meta, input, wantsTask(req), res);
-    }
+    const across = await this.transfers.copyAcross(meta, { kind: 'folder', accountId, id, body, rawData }, req, res);
+    if (across) return across;
     res.status(201);
     return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'folder', id, parentId: body.parent_id!, name: body.name, rawData });
   }

@@ -35,13 +35,6 @@ const POLL_MS = 200;
 export class TransfersService {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient, @Inject(CONFIG) private readonly config: GatewayConfig) {}
 
-  async copyFile(meta: MessageMeta, input: Omit<CopyFileTask, 'kind'>, async: boolean, res: Response): Promise<PublicStorageObject | PublicTask> {
-    // The destination must be an account of this app: auth answers 404 for anything else.
-    await this.rpc.call(AccountGet, { ...meta, accountId: input.destination.accountId }, { accountId: input.destination.accountId });
-    const task = await this.rpc.call(TaskCreate, { ...meta, accountId: input.source.accountId }, { kind: 'copy_file', ...input });
-    return this.answer(meta, task, async, res);
-  }
-
   /**
    * Where a copy goes: null for the path's own account (the service's own
    * copy); else the account and folder of a transfer. `upload_location` is the
@@ -61,10 +54,28 @@ export class TransfersService {
     return { accountId: other, parentId: body.parent_id! };
   }
 
-  async copyFolder(meta: MessageMeta, input: Omit<CopyFolderTask, 'kind'>, async: boolean, res: Response): Promise<PublicStorageObject | PublicTask> {
-    await this.rpc.call(AccountGet, { ...meta, accountId: input.destination.accountId }, { accountId: input.destination.accountId });
-    const task = await this.rpc.call(TaskCreate, { ...meta, accountId: input.source.accountId }, { kind: 'copy_folder', ...input });
-    return this.answer(meta, task, async, res);
+  /**
+   * POST …/{files,folders}/{id}/copy into another account or an upload
+   * location: a copy_file or copy_folder task (sync, or 202 + Task with
+   * X-Kloudless-Async or the picker's `return_type=task`). Null when the copy
+   * stays in the path's account (the caller asks the service to copy).
+   */
+  async copyAcross(
+    meta: MessageMeta,
+    copy: { kind: 'file' | 'folder'; accountId: number; id: string; body: CopyBody; rawData: boolean },
+    req: Request,
+    res: Response,
+  ): Promise<PublicStorageObject | PublicTask | null> {
+    const destination = await this.destinationOf(meta, copy.body, copy.accountId, req.caller?.accountId !== undefined);
+    if (destination === null) return null;
+    // The destination must be an account of this app: auth answers 404 for anything else.
+    await this.rpc.call(AccountGet, { ...meta, accountId: destination.accountId }, { accountId: destination.accountId });
+    const to = { ...destination, name: copy.body.name };
+    const params: CopyFileTask | CopyFolderTask = copy.kind === 'file'
+      ? { kind: 'copy_file', source: { accountId: copy.accountId, fileId: copy.id }, destination: to, rawData: copy.rawData }
+      : { kind: 'copy_folder', source: { accountId: copy.accountId, folderId: copy.id }, destination: to, rawData: copy.rawData };
+    const task = await this.rpc.call(TaskCreate, { ...meta, accountId: copy.accountId }, params);
+    return this.answer(meta, task, wantsTask(req), res);
   }
 
   async uploadFromUrl(meta: MessageMeta, input: Omit<UploadFromUrlTask, 'kind'>, async: boolean, res: Response): Promise<PublicStorageObject | PublicTask> {
