@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { SFTPWrapper } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import {
   ConflictError,
@@ -16,6 +17,7 @@ import { pageBy, pageByName } from '../paging';
 import { checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
 import { resolveRange } from '../range';
 import { upstreamFor } from '../upstream';
+import { pipelinedRead, pipelinedWrite } from './pipelined-streams';
 import type { SftpConfig } from './sftp.config';
 import { toAppError, toEntry, type SftpInfo } from './sftp.mapper';
 import type { ConnectorDeps } from '../registry';
@@ -127,11 +129,8 @@ export class SftpConnector implements Connector {
     const info = await this.statOrNull(path);
     if (!info || info.isDirectory) throw new NotFoundError(`File not found: ${path}`);
     const { start, end, length } = resolveRange(range, info.size);
-    const client = await this.with('read', async (c) => c);
-    const stream = this.upstream.call('read', async () =>
-      length === 0 ? client.createReadStream(this.abs(path), {}) : client.createReadStream(this.abs(path), { start, end }),
-    );
-    const readable = (await stream) as Readable;
+    const sftp = await this.with('read', async (c) => wrapperOf(c));
+    const readable = pipelinedRead(sftp, this.abs(path), start, length === 0 ? start : end + 1);
     return { stream: readable, size: info.size, contentLength: length, mimeType: toEntry(path, info).mimeType };
   }
 
@@ -159,7 +158,7 @@ export class SftpConnector implements Connector {
     await this.prepareWrite(path);
     const temp = this.tempFor(path);
     try {
-      await this.with('write', (c) => pipeline(body, c.createWriteStream(this.abs(temp), {}) as Writable));
+      await this.with('write', (c) => pipeline(body, pipelinedWrite(wrapperOf(c), this.abs(temp), 'w')));
       await this.with('write', (c) => c.posixRename(this.abs(temp), this.abs(path)));
     } catch (err) {
       await this.removeQuietly(temp);
@@ -236,7 +235,7 @@ export class SftpConnector implements Connector {
       state: { key },
       writePart: async (part: PartSpec, body: Readable) => {
         checkPart(part, size, this.features);
-        await this.with('upload', (c) => pipeline(body, c.createWriteStream(this.abs(temp), { flags: 'r+', start: part.offset }) as Writable));
+        await this.with('upload', (c) => pipeline(body, pipelinedWrite(wrapperOf(c), this.abs(temp), 'r+', part.offset)));
         return {};
       },
       complete: async (parts: UploadedPart[]) => {
@@ -266,4 +265,11 @@ export class SftpConnector implements Connector {
       if (await c.exists(temp)) await c.delete(temp, true);
     });
   }
+}
+
+/** The ssh2 SFTP channel under ssh2-sftp-client (set once connected), for the pipelined streams. */
+function wrapperOf(client: SftpClient): SFTPWrapper {
+  const sftp = (client as unknown as { sftp?: SFTPWrapper }).sftp;
+  if (!sftp) throw new Error('The SFTP session is not open.');
+  return sftp;
 }
