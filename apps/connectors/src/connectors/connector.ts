@@ -70,6 +70,8 @@ export interface PartSpec {
 /** What the service answered for a part, needed to commit it (S3's ETag); {} where nothing is. */
 export interface PartReceipt {
   etag?: string;
+  /** Hex MD5 of the part as the service computed it (S3's ETag of a part), when it reports one: checked against what was sent. */
+  md5?: string;
 }
 
 export interface UploadedPart extends PartSpec {

@@ -1,5 +1,5 @@
-import { InvalidParametersError } from '@app/common';
-import type { Features, PartSpec, UploadedPart } from './connector';
+import { InvalidParametersError, UpstreamError } from '@app/common';
+import type { Features, PartReceipt, PartSpec, UploadedPart } from './connector';
 
 /**
  * Checks one part of a chunked write against the file's size and the service's
@@ -29,4 +29,15 @@ export function partsInOrder(parts: UploadedPart[], fileSize: number): UploadedP
   }
   if (next !== fileSize) throw new InvalidParametersError(`The parts add up to ${next} bytes, not ${fileSize}.`);
   return sorted;
+}
+
+/**
+ * The destination's own digest of a part against the MD5 of the bytes that
+ * were sent: a mismatch is a retryable upstream error (the part is sent
+ * again), never a silently corrupt file. Services that report none pass.
+ */
+export function verifyPart(part: PartSpec, receipt: PartReceipt, sentMd5: string): void {
+  if (receipt.md5 !== undefined && receipt.md5 !== sentMd5) {
+    throw new UpstreamError(undefined, `Part ${part.number} arrived altered (MD5 ${receipt.md5}, sent ${sentMd5}); it will be sent again.`);
+  }
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -13,7 +13,9 @@ import {
   type MultipartSession,
   type PublicStorageObject,
 } from '@app/common';
-import { has, type ChunkWriter, type Connector, type Features } from '../connectors/connector';
+import { has, type ChunkWriter, type Connector, type Features, type PartReceipt } from '../connectors/connector';
+import { verifyPart } from '../connectors/parts';
+import { countedStream } from '../transfers/counted-stream';
 import type { ConnectorsConfig } from '../connectors.config';
 import { AccountConnectors } from '../storage/account-connectors';
 import { freeName, parentFolder, statOrNull } from '../storage/object-paths';
@@ -127,7 +129,15 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
     const part = { number: partNumber, offset: (partNumber - 1) * session.partSize, size: length };
     const expected = Math.min(session.partSize, session.size - part.offset);
     if (length !== expected) throw new InvalidParametersError(`Part ${partNumber} must have ${expected} bytes, not ${length}.`);
-    const receipt = await (await this.writerOf(meta, session)).writePart(part, body);
+    const md5 = createHash('md5');
+    const { stream, release } = countedStream(body, () => undefined, new AbortController().signal, 'The part was cancelled.', md5);
+    let receipt: PartReceipt;
+    try {
+      receipt = await (await this.writerOf(meta, session)).writePart(part, stream);
+    } finally {
+      release();
+    }
+    verifyPart(part, receipt, md5.digest('hex'));
     await this.sessions.recordPart(scopeOf(meta), sessionId, partNumber, receipt);
   }
 

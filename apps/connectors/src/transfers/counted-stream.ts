@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
 
 /**
@@ -6,12 +7,14 @@ import { pipeline, Transform, type Readable } from 'node:stream';
  * or cancelled). pipeline listens for errors on both streams, so a hang-up
  * that destroys them before the writer listens cannot crash the process, and
  * a read failure reaches the writer as an error on the returned stream.
+ * `hash`, when given, sees every byte that passes.
  */
-export function countedStream(source: Readable, onBytes: (done: number) => void, signal: AbortSignal, cancelled: string): { stream: Readable; release(): void } {
+export function countedStream(source: Readable, onBytes: (done: number) => void, signal: AbortSignal, cancelled: string, hash?: Hash): { stream: Readable; release(): void } {
   let done = 0;
   const counted = new Transform({
     transform(chunk: Buffer, _enc, callback) {
       done += chunk.length;
+      hash?.update(chunk);
       onBytes(done);
       callback(null, chunk);
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   baseName,
@@ -14,6 +15,7 @@ import {
   type PublicStorageObject,
 } from '@app/common';
 import { has, type ChunkWriter } from '../connectors/connector';
+import { verifyPart } from '../connectors/parts';
 import { AccountConnectors } from '../storage/account-connectors';
 import { assertFree, entryOf, parentFolder } from '../storage/object-paths';
 import { countedStream } from './counted-stream';
@@ -69,9 +71,12 @@ export class TransferPartsService {
       read.stream.destroy();
       throw new InvalidParametersError(`The source gave ${read.contentLength} bytes for a part of ${part.size} (did it change?).`);
     }
-    const { stream, release } = countedStream(read.stream, onProgress, signal, 'The part was cancelled.');
+    const md5 = createHash('md5');
+    const { stream, release } = countedStream(read.stream, onProgress, signal, 'The part was cancelled.', md5);
     try {
-      return await writer.writePart(part, stream);
+      const receipt = await writer.writePart(part, stream);
+      verifyPart(part, receipt, md5.digest('hex'));
+      return receipt;
     } finally {
       release();
     }

@@ -410,7 +410,9 @@ export class S3Connector implements Connector {
         const out = await upstream.call('upload', () =>
           client.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId: uploadId, PartNumber: part.number, Body: body, ContentLength: part.size })),
         );
-        return { etag: out.ETag! };
+        // A part's ETag is the MD5 of its bytes (except with SSE-KMS/SSE-C, where it is opaque and not 32 hex digits).
+        const md5 = /^"?([0-9a-f]{32})"?$/i.exec(out.ETag ?? '')?.[1]?.toLowerCase();
+        return { etag: out.ETag!, ...(md5 ? { md5 } : {}) };
       },
       complete: async (parts: UploadedPart[]) => {
         const Parts = partsInOrder(parts, size).map((p) => {

@@ -18,7 +18,7 @@ export const partLimitsSchema = z.object({ minPartSize: byteCount, maxPartSize: 
 export type PartLimitsJson = z.infer<typeof partLimitsSchema>;
 
 export const partSpecSchema = z.object({ number: z.number().int().positive(), offset: byteCount, size: z.number().int().positive() });
-export const partReceiptSchema = z.object({ etag: z.string().optional() });
+export const partReceiptSchema = z.object({ etag: z.string().optional(), md5: z.string().optional() });
 export type PartReceiptJson = z.infer<typeof partReceiptSchema>;
 
 /** Resolves a copy's source and target and, for a file above `chunkAbove` bytes into a destination with chunked writes, opens the upload. */
