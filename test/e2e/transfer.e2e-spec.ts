@@ -115,6 +115,28 @@ describe('transfer tasks: copy between accounts (e2e)', () => {
     await as(api().post(`/v1/tasks/${mine[0].id}/cancel`), other.apiKey).expect(404);
   });
 
+  it('deletes a folder tree in the background with X-Kloudless-Async (202 + Task, then the deletion), and at once without it (204)', async () => {
+    const folder = (await as(api().post(`/v1/accounts/${source}/storage/folders`)).send({ parent_id: 'root', name: 'to-go' }).expect(201)).body.id;
+    const sub = (await as(api().post(`/v1/accounts/${source}/storage/folders`)).send({ parent_id: folder, name: 'sub' }).expect(201)).body.id;
+    for (const parent of [folder, sub]) {
+      await as(api().post(`/v1/accounts/${source}/storage/files`)).set('X-Kloudless-Metadata', JSON.stringify({ name: 'f.bin', parent_id: parent })).set('Content-Type', 'application/octet-stream').send(randomBytes(1000)).expect(201);
+    }
+    const started = await as(api().delete(`/v1/accounts/${source}/storage/folders/${folder}?recursive=true`)).set('X-Kloudless-Async', 'true').expect(202);
+    expect(started.body).toMatchObject({ type: 'task', kind: 'delete_folder', account: source });
+    let final: Record<string, unknown> | null = null;
+    for (let i = 0; i < 200 && !final; i++) {
+      const res = await as(api().get(`/v1/accounts/${source}/tasks/${started.body.id}`)).expect(200);
+      if (res.body.type !== 'task') final = res.body;
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(final).toEqual({ id: folder, type: 'folder', deleted: true });
+    await as(api().get(`/v1/accounts/${source}/storage/folders/${folder}`)).expect(404);
+
+    const other = (await as(api().post(`/v1/accounts/${source}/storage/folders`)).send({ parent_id: 'root', name: 'also-to-go' }).expect(201)).body.id;
+    const res = await as(api().delete(`/v1/accounts/${source}/storage/folders/${other}?recursive=true`)).expect(204);
+    expect(res.text).toBe('');
+  });
+
   describe('upload from URL', () => {
     let server: Server;
     let base: string;

@@ -19,6 +19,7 @@ import { TransferCopyService } from './transfer-copy.service';
 import { TransferPartsService } from './transfer-parts.service';
 import { UrlUploadService } from './url-upload.service';
 import { FolderCopyService } from './folder-copy.service';
+import { StorageService } from '../storage/storage.service';
 
 const destinationBody = z.object({ accountId: z.number().int().positive(), parentId: z.string().min(1), name: z.string().min(1).max(255).optional() });
 const urlBody = z.object({ url: z.string().min(1).max(8192), destination: destinationBody, rawData: z.boolean().default(false) });
@@ -28,6 +29,7 @@ const folderBody = z.object({
   rawData: z.boolean().default(false),
   resume: z.boolean().default(false),
 });
+const deleteBody = z.object({ source: z.object({ accountId: z.number().int().positive(), folderId: z.string().min(1) }) });
 const copyBody = z.object({
   source: z.object({ accountId: z.number().int().positive(), fileId: z.string().min(1) }),
   destination: destinationBody,
@@ -48,11 +50,12 @@ type Progress = (line: Record<string, number | null>) => void;
  * - `prepare` / `part` / `complete` / `abort`: a chunked copy, part by part
  * - `url`: upload from a URL, fetched here and streamed into the destination
  * - `folder`: a folder tree, file by file (a re-run with `resume` keeps what is there)
+ * - `delete`: a folder and everything below it
  */
 @Controller('internal/v1/transfers')
 @UseGuards(InternalTokenGuard)
 export class TransferCopyController {
-  constructor(private readonly copies: TransferCopyService, private readonly parts: TransferPartsService, private readonly urls: UrlUploadService, private readonly folders: FolderCopyService) {}
+  constructor(private readonly copies: TransferCopyService, private readonly parts: TransferPartsService, private readonly urls: UrlUploadService, private readonly folders: FolderCopyService, private readonly storage: StorageService) {}
 
   @Post('folder')
   @HttpCode(200)
@@ -60,6 +63,15 @@ export class TransferCopyController {
     return answer(req, res, folderBody, (meta, input, progress, signal) =>
       this.folders.copy(meta, input, (done, total) => progress({ progress: done, total }), signal),
     );
+  }
+
+  @Post('delete')
+  @HttpCode(200)
+  delete(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return answer(req, res, deleteBody, async (meta, input) => {
+      await this.storage.delete({ ...meta, accountId: input.source.accountId }, { kind: 'folder', id: input.source.folderId, recursive: true });
+      return { id: input.source.folderId, type: 'folder', deleted: true };
+    });
   }
 
   @Post('url')

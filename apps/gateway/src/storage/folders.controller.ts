@@ -6,7 +6,7 @@ import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { pagingQuery, type PagingQuery } from '../http/paging-query';
 import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
-import { TransfersService } from '../tasks/transfers.service';
+import { TransfersService, wantsAsync } from '../tasks/transfers.service';
 import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
 
 const createBody = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
@@ -68,9 +68,19 @@ export class FoldersController {
     return this.rpc.call(ObjectCopy, { ...meta, accountId }, { kind: 'folder', id, parentId: body.parent_id!, name: body.name, rawData });
   }
 
+  /** With recursive=true and X-Kloudless-Async: true, a background task (202 + Task); otherwise done before answering 204. */
   @Delete(':folderId')
-  @HttpCode(204)
-  async delete(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('folderId') id: string, @Query(new ZodPipe(deleteQuery)) query: z.output<typeof deleteQuery>): Promise<void> {
+  async delete(
+    @Meta() meta: MessageMeta,
+    @AccountId() accountId: number,
+    @Param('folderId') id: string,
+    @Query(new ZodPipe(deleteQuery)) query: z.output<typeof deleteQuery>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (query.recursive && wantsAsync(req.header('x-kloudless-async'))) return this.transfers.deleteFolder(meta, { source: { accountId, folderId: id } }, res);
     await this.rpc.call(ObjectDelete, { ...meta, accountId }, { kind: 'folder', id, recursive: query.recursive });
+    res.status(204);
+    return undefined;
   }
 }

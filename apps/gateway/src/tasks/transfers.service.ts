@@ -14,13 +14,18 @@ import {
   UploadLocationResolve,
   type CopyFileTask,
   type CopyFolderTask,
+  type DeleteFolderTask,
   type UploadFromUrlTask,
   type MessageMeta,
   type PublicStorageObject,
   type PublicTask,
+  type TaskView,
 } from '@app/common';
 import type { GatewayConfig } from '../gateway.config';
 import type { CopyBody } from '../storage/storage-bodies';
+
+/** What a call that runs as a task answers: its result once done (a File, Folder or deletion), else the Task. */
+type TaskOutcome = NonNullable<TaskView['result']> | PublicTask;
 
 /** How often a synchronous call looks at its task. */
 const POLL_MS = 200;
@@ -65,7 +70,7 @@ export class TransfersService {
     copy: { kind: 'file' | 'folder'; accountId: number; id: string; body: CopyBody; rawData: boolean },
     req: Request,
     res: Response,
-  ): Promise<PublicStorageObject | PublicTask | null> {
+  ): Promise<TaskOutcome | null> {
     const destination = await this.destinationOf(meta, copy.body, copy.accountId, req.caller?.accountId !== undefined);
     if (destination === null) return null;
     // The destination must be an account of this app: auth answers 404 for anything else.
@@ -78,12 +83,18 @@ export class TransfersService {
     return this.answer(meta, task, wantsTask(req), res);
   }
 
-  async uploadFromUrl(meta: MessageMeta, input: Omit<UploadFromUrlTask, 'kind'>, async: boolean, res: Response): Promise<PublicStorageObject | PublicTask> {
+  /** DELETE …/folders/{id}?recursive=true with X-Kloudless-Async: a delete_folder task, answered 202 with the Task. */
+  async deleteFolder(meta: MessageMeta, input: Omit<DeleteFolderTask, 'kind'>, res: Response): Promise<TaskOutcome> {
+    const task = await this.rpc.call(TaskCreate, { ...meta, accountId: input.source.accountId }, { kind: 'delete_folder', ...input });
+    return this.answer(meta, task, true, res);
+  }
+
+  async uploadFromUrl(meta: MessageMeta, input: Omit<UploadFromUrlTask, 'kind'>, async: boolean, res: Response): Promise<TaskOutcome> {
     const task = await this.rpc.call(TaskCreate, { ...meta, accountId: input.destination.accountId }, { kind: 'upload_from_url', ...input });
     return this.answer(meta, task, async, res);
   }
 
-  private async answer(meta: MessageMeta, task: PublicTask, async: boolean, res: Response): Promise<PublicStorageObject | PublicTask> {
+  private async answer(meta: MessageMeta, task: PublicTask, async: boolean, res: Response): Promise<TaskOutcome> {
     const until = Date.now() + (async ? 0 : this.config.TASK_SYNC_WAIT_MS);
     let latest = task;
     while (Date.now() < until) {

@@ -31,7 +31,7 @@ export class CancelledError extends Error {}
 export class ConnectorsCommands {
   constructor(@Inject(CONFIG) private readonly config: TransferConfig) {}
 
-  async run<T>(route: 'copy' | 'url' | 'folder' | 'prepare' | 'part' | 'complete' | 'abort', meta: CommandMeta, body: unknown, options: CommandOptions = {}): Promise<T> {
+  async run<T>(route: 'copy' | 'url' | 'folder' | 'delete' | 'prepare' | 'part' | 'complete' | 'abort', meta: CommandMeta, body: unknown, options: CommandOptions = {}): Promise<T> {
     const url = new URL(`/internal/v1/transfers/${route}`, this.config.CONNECTORS_STREAM_URL);
     const json = JSON.stringify(body);
     const local = new AbortController();

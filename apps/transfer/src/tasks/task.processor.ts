@@ -5,6 +5,7 @@ import {
   CONFIG,
   taskParams,
   type CopyFileTask,
+  type DeletedObject,
   EVENT_PUBLISHER,
   EventPublisher,
   InternalError,
@@ -99,8 +100,10 @@ export class TaskProcessor implements OnApplicationBootstrap {
     const setProgress = (value: Record<string, number | null>) => (progress = value);
     let prepared = row.upload;
     try {
-      let file: PublicStorageObject;
-      if (params.kind === 'upload_from_url') {
+      let file: PublicStorageObject | DeletedObject;
+      if (params.kind === 'delete_folder') {
+        file = await this.commands.run<DeletedObject>('delete', meta, { source: params.source }, { signal: cancel.signal, timeoutMs: this.config.TRANSFER_PART_TIMEOUT_MS });
+      } else if (params.kind === 'upload_from_url') {
         file = await this.commands.run<PublicStorageObject>('url', meta, { url: params.url, destination: params.destination, rawData: params.rawData }, {
           signal: cancel.signal,
           stallMs: this.config.TRANSFER_STALL_TIMEOUT_MS,
@@ -116,7 +119,7 @@ export class TaskProcessor implements OnApplicationBootstrap {
         prepared ??= await this.prepare(row, params, meta, cancel.signal);
         file = await this.copy(row, params, prepared, meta, cancel.signal, setProgress);
       }
-      const total = file.size ?? progress.bytes_total ?? null;
+      const total = ('size' in file ? file.size : null) ?? progress.bytes_total ?? null;
       stopTicking();
       await this.tasks.progress(scope, row.id, { ...progress, bytes_done: total ?? progress.bytes_done ?? 0, bytes_total: total });
       if (await this.tasks.finish(scope, row.id, { status: 'SUCCESS', result: file as unknown as Record<string, unknown> })) {

@@ -28,10 +28,17 @@ export interface PublicTask {
   type: 'task';
 }
 
+export interface DeletedObject {
+  id: string;
+  type: 'folder';
+  deleted: true;
+}
+
 /** A task and, once it ended, what it produced or why it failed. */
 export interface TaskView {
   task: PublicTask;
-  result?: PublicStorageObject;
+  /** The File or Folder written, or `{ id, type, deleted: true }` for a delete. */
+  result?: PublicStorageObject | DeletedObject;
   error?: PublicError;
 }
 
@@ -66,7 +73,14 @@ export const copyFolderTask = z.object({
 });
 export type CopyFolderTask = z.infer<typeof copyFolderTask>;
 
-export const taskParams = z.discriminatedUnion('kind', [copyFileTask, uploadFromUrlTask, copyFolderTask]);
+/** A recursive folder delete run in the background (`X-Kloudless-Async`); its result is `{ id, type: 'folder', deleted: true }`. */
+export const deleteFolderTask = z.object({
+  kind: z.literal('delete_folder'),
+  source: z.object({ accountId: z.number().int().positive(), folderId: storageId }),
+});
+export type DeleteFolderTask = z.infer<typeof deleteFolderTask>;
+
+export const taskParams = z.discriminatedUnion('kind', [copyFileTask, uploadFromUrlTask, copyFolderTask, deleteFolderTask]);
 export type TaskParams = z.infer<typeof taskParams>;
 
 /** The account a task belongs to (the one in its route): a copy's source, an upload's destination. */
