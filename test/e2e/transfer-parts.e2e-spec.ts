@@ -30,7 +30,7 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
   let slowBucket: number;
   let receiver: HttpServer;
   /** Webhook deliveries of task events: `{ type, data }`. */
-  const delivered: Array<{ type: string; timestamp: string; data: { task: { id: string }; bytes_done?: number } }> = [];
+  const delivered: Array<{ type: string; timestamp: string; data: { task: { id: string }; bytes_done?: number; source?: string; client?: string; upload_tags?: Record<string, string>; file?: { id: string } } }> = [];
   const api = () => request(stack.gatewayUrl);
   const as = (req: request.Test) => req.set('Authorization', `APIKey ${key}`);
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -38,8 +38,8 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
   const upload = async (account: number, name: string, body: Buffer) =>
     (await as(api().post(`/v1/accounts/${account}/storage/files`)).set('X-Kloudless-Metadata', JSON.stringify({ name, parent_id: 'root' })).set('Content-Type', 'application/octet-stream').send(body).expect(201)).body;
   const download = async (account: number, id: string) => (await bytesOf(as(api().get(`/v1/accounts/${account}/storage/files/${id}/contents`))).expect(200)).body as Buffer;
-  const startCopy = async (from: number, fileId: string, to: number, name: string) =>
-    (await as(api().post(`/v1/accounts/${from}/storage/files/${fileId}/copy`)).set('X-Kloudless-Async', 'true').send({ parent_id: 'root', account: to, name }).expect(202)).body.id as string;
+  const startCopy = async (from: number, fileId: string, to: number, name: string, tags?: Record<string, string>) =>
+    (await as(api().post(`/v1/accounts/${from}/storage/files/${fileId}/copy`)).set('X-Kloudless-Async', 'true').send({ parent_id: 'root', account: to, name, tags }).expect(202)).body.id as string;
   const parts = async (taskId: string) =>
     (await db.query<{ number: number; size: string; attempts: number; done_at: Date | null }>('SELECT number, size, attempts, done_at FROM transfer.task_parts WHERE task_id = $1 ORDER BY number', [taskId])).rows;
 
@@ -83,7 +83,7 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
     db = new Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${process.env.TEST_DATABASE ?? 'unified_storage_test'}` });
     await db.connect();
     key = (await createApp(stack, 'chunked transfers')).apiKey;
-    await as(api().post('/v1/webhooks')).send({ url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/tasks`, events: ['task.progress', 'task.completed'] }).expect(201);
+    await as(api().post('/v1/webhooks')).send({ url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/tasks`, events: ['task.progress', 'task.completed', 'file.uploaded'] }).expect(201);
     local = await connectAccount('local', { path: 'source' });
     bucket = await connectAccount('s3_compatible', { ...s3.config, prefix: 'copies/' });
     slowBucket = await connectAccount('s3_compatible', { ...s3.config, prefix: 'stalled/', endpoint: `http://127.0.0.1:${proxy.port}` });
@@ -102,7 +102,7 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
     const box = await connectAccount('sftp', sftp.config);
     const bytes = randomBytes(128 * MiB);
     const file = await upload(box, 'from-sftp.bin', bytes);
-    const taskId = await startCopy(box, file.id, bucket, 'from-sftp.bin');
+    const taskId = await startCopy(box, file.id, bucket, 'from-sftp.bin', { batch: 'nightly' });
     const { percents, final } = await follow(box, taskId);
     expect(final).toMatchObject({ type: 'file', name: 'from-sftp.bin', account: bucket, size: bytes.length });
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
@@ -122,6 +122,11 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
     expect(progress.length).toBeGreaterThan(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(completed()).toBe(true);
+    // and file.uploaded for the copy, with its tags
+    const uploadedEvent = () => delivered.find((d) => d.type === 'file.uploaded' && d.data.file?.id === final!.id && d.data.source === 'transfer');
+    for (let i = 0; i < 100 && !uploadedEvent(); i++) await new Promise((r) => setTimeout(r, 100));
+    const uploaded = uploadedEvent();
+    expect(uploaded?.data).toMatchObject({ upload_tags: { batch: 'nightly' }, client: 'sftp' });
   });
 
   it('splits parts that stall on their way to S3 (a TCP proxy holds parts ≥ 12 MiB): the task completes with smaller parts, bytes identical', async () => {

@@ -115,6 +115,26 @@ describe('transfer tasks: copy between accounts (e2e)', () => {
     await as(api().post(`/v1/tasks/${mine[0].id}/cancel`), other.apiKey).expect(404);
   });
 
+  it('takes upload tags (seed 004) on uploads, copies and uploads from URL, echoes them exactly, and holds them to the limits', async () => {
+    const tags = { userId: 'u-42', 'Transaction ID': 'tx/9', empty: '' };
+    const uploaded = await as(api().post(`/v1/accounts/${source}/storage/files`)).set('X-Kloudless-Metadata', JSON.stringify({ name: 'tagged.bin', parent_id: 'root', tags })).set('Content-Type', 'application/octet-stream').send(Buffer.from('tagged')).expect(201);
+    expect(uploaded.body.upload_tags).toEqual(tags);
+    const copied = await as(api().post(`/v1/accounts/${source}/storage/files/${uploaded.body.id}/copy`)).send({ parent_id: 'root', account: target, name: 'tagged-copy.bin', tags: { step: 'copied' } }).expect(201);
+    expect(copied.body.upload_tags).toEqual({ step: 'copied' });
+    // tags belong to the call that wrote the file, not to the file's later reads
+    expect((await as(api().get(`/v1/accounts/${target}/storage/files/${copied.body.id}`)).expect(200)).body.upload_tags).toBeUndefined();
+
+    const tooMany = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v']));
+    const refused = await as(api().post(`/v1/accounts/${source}/storage/files`)).set('X-Kloudless-Metadata', JSON.stringify({ name: 'never.bin', parent_id: 'root', tags: tooMany })).set('Content-Type', 'application/octet-stream').send(Buffer.from('x'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error_code).toBe('invalid_parameters');
+    const longKey = await as(api().post(`/v1/accounts/${source}/storage/files/${uploaded.body.id}/copy`)).send({ parent_id: 'root', account: target, tags: { ['k'.repeat(129)]: 'v' } });
+    expect(longKey.status).toBe(400);
+    const notString = await as(api().post(`/v1/accounts/${source}/storage/files/${uploaded.body.id}/copy`)).send({ parent_id: 'root', account: target, tags: { n: 1 } });
+    expect(notString.status).toBe(400);
+    expect((await as(api().get(`/v1/accounts/${source}/storage/folders/root/contents`)).expect(200)).body.objects.map((o: { name: string }) => o.name)).not.toContain('never.bin');
+  });
+
   it('deletes a folder tree in the background with X-Kloudless-Async (202 + Task, then the deletion), and at once without it (204)', async () => {
     const folder = (await as(api().post(`/v1/accounts/${source}/storage/folders`)).send({ parent_id: 'root', name: 'to-go' }).expect(201)).body.id;
     const sub = (await as(api().post(`/v1/accounts/${source}/storage/folders`)).send({ parent_id: folder, name: 'sub' }).expect(201)).body.id;
@@ -158,8 +178,8 @@ describe('transfer tasks: copy between accounts (e2e)', () => {
     it('fetches a URL into the account synchronously: 201 with the file named from the URL, bytes identical', async () => {
       const bytes = randomBytes(5 * 1024 * 1024 + 3);
       served.set('/photos/summer%20trip.jpg', { body: bytes, type: 'image/jpeg' });
-      const res = await as(api().post(`/v1/accounts/${target}/storage/files`)).send({ url: `${base}/photos/summer%20trip.jpg`, parent_id: 'root' }).expect(201);
-      expect(res.body).toMatchObject({ type: 'file', name: 'summer trip.jpg', account: target, size: bytes.length, mime_type: 'image/jpeg' });
+      const res = await as(api().post(`/v1/accounts/${target}/storage/files`)).send({ url: `${base}/photos/summer%20trip.jpg`, parent_id: 'root', tags: { album: 'summer' } }).expect(201);
+      expect(res.body).toMatchObject({ type: 'file', name: 'summer trip.jpg', account: target, size: bytes.length, mime_type: 'image/jpeg', upload_tags: { album: 'summer' } });
       expect((await download(target, res.body.id)).equals(bytes)).toBe(true);
     });
 

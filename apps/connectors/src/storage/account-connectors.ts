@@ -11,7 +11,7 @@ import { ConnectorFactory } from '../credentials/connector-factory';
  */
 @Injectable()
 export class AccountConnectors implements OnApplicationShutdown {
-  private readonly cache = new Map<string, { connector: Promise<Connector>; expires: number }>();
+  private readonly cache = new Map<string, { connector: Promise<Connector>; service: Promise<string>; expires: number }>();
   private readonly ttlMs: number;
 
   private readonly transport: CredentialsTransport;
@@ -26,22 +26,33 @@ export class AccountConnectors implements OnApplicationShutdown {
   }
 
   get(meta: MessageMeta, accountId: number): Promise<Connector> {
+    return this.entry(meta, accountId).connector;
+  }
+
+  /** The account's service name (`s3`, `sftp`…), from the same cached credentials. */
+  serviceOf(meta: MessageMeta, accountId: number): Promise<string> {
+    return this.entry(meta, accountId).service;
+  }
+
+  private entry(meta: MessageMeta, accountId: number) {
     const key = `${meta.appId}:${accountId}`;
     const hit = this.cache.get(key);
-    if (hit && hit.expires > Date.now()) return hit.connector;
+    if (hit && hit.expires > Date.now()) return hit;
     if (hit) this.evict(key);
-    const entry = { connector: null as unknown as Promise<Connector>, expires: Date.now() + this.ttlMs };
-    entry.connector = this.rpc.call(AccountCredentialsGet, meta, { accountId }).then((reply) => {
-      const creds = this.transport.open(meta, reply);
+    const entry = { connector: null as unknown as Promise<Connector>, service: null as unknown as Promise<string>, expires: Date.now() + this.ttlMs };
+    const creds = this.rpc.call(AccountCredentialsGet, meta, { accountId }).then((reply) => {
+      const opened = this.transport.open(meta, reply);
       // Never keep an OAuth access token past its expiry (auth hands out tokens well before it).
-      const expiresAt = Date.parse(String((creds.config.oauth as { expiresAt?: string } | undefined)?.expiresAt ?? ''));
+      const expiresAt = Date.parse(String((opened.config.oauth as { expiresAt?: string } | undefined)?.expiresAt ?? ''));
       if (Number.isFinite(expiresAt)) entry.expires = Math.min(entry.expires, expiresAt);
-      return this.factory.create(meta.appId, creds.service, creds.config);
+      return opened;
     });
-    const connector = entry.connector;
+    entry.service = creds.then((c) => c.service);
+    entry.connector = creds.then((c) => this.factory.create(meta.appId, c.service, c.config));
     this.cache.set(key, entry);
-    connector.catch(() => this.cache.delete(key));
-    return connector;
+    entry.connector.catch(() => this.cache.delete(key));
+    entry.service.catch(() => undefined);
+    return entry;
   }
 
   /** Drops an account's connector at once (it was deleted or its credentials changed). */

@@ -12,6 +12,11 @@ export function ancestorsOf(path: string): FolderRef[] {
   return refs;
 }
 
+/** The file as the call that wrote it answers: with its upload tags when the caller gave some (seed 004). */
+export function withTags(file: PublicStorageObject, tags: Record<string, string> | undefined): PublicStorageObject {
+  return tags ? { ...file, upload_tags: tags } : file;
+}
+
 /** The public File/Folder object of an entry (KLOUDLESS-API.md §3). */
 export function toStorageObject(entry: Entry, accountId: number, opts: { rawData: boolean }): PublicStorageObject {
   const isRoot = entry.path === '';

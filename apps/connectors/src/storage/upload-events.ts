@@ -8,6 +8,8 @@ import {
   type FileUploadedData,
   type MessageMeta,
   type PublicStorageObject,
+  type UploadSource,
+  type UploadTags,
 } from '@app/common';
 
 /** The file events connectors publish, for webhooks and anyone else listening. */
@@ -15,13 +17,15 @@ import {
 export class FileEvents {
   constructor(@Inject(EVENT_PUBLISHER) private readonly events: EventPublisher) {}
 
-  async uploaded(meta: MessageMeta, file: PublicStorageObject): Promise<void> {
+  /** `how`: where the bytes came from (default: sent by the app through the API) and the upload's tags. */
+  async uploaded(meta: MessageMeta, file: PublicStorageObject, how: { source?: UploadSource; client?: string; tags?: UploadTags } = {}): Promise<void> {
+    const { upload_tags: _shown, ...plain } = file;
     await this.events.publish<FileUploadedData>(FILE_UPLOADED, meta, file.account, {
       account: file.account,
-      file,
-      client: 'computer',
-      source: 'api',
-      upload_tags: {},
+      file: plain,
+      client: how.client ?? 'computer',
+      source: how.source ?? 'api',
+      upload_tags: how.tags ?? {},
     });
   }
 

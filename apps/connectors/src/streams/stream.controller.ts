@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { ArgumentsHost, Catch, Controller, Get, Inject, Param, Post, Put, Req, Res, UseFilters, UseGuards, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AppError, InternalError, InvalidParametersError, LOGGER, requestContext, traceIdOf, type MessageMeta } from '@app/common';
+import { AppError, InternalError, InvalidParametersError, LOGGER, requestContext, traceIdOf, uploadTagsRecord, type MessageMeta, type UploadTags } from '@app/common';
 import { MultipartService } from '../multipart/multipart.service';
 import { InternalTokenGuard } from './internal-token.guard';
 import { StreamService } from './stream.service';
@@ -75,7 +75,7 @@ export class StreamController {
     const file = await this.streams.upload(
       meta,
       // announce=false: the caller publishes the file event itself (presigned uploads, once registered).
-      { parentId: q.parent_id, name: q.name, overwrite: flag(q.overwrite), size: lengthOf(req), mimeType: mimeOf(req), rawData: flag(q.raw), announce: q.announce !== 'false' },
+      { parentId: q.parent_id, name: q.name, overwrite: flag(q.overwrite), size: lengthOf(req), mimeType: mimeOf(req), rawData: flag(q.raw), announce: q.announce !== 'false', tags: tagsOf(q.tags) },
       req,
     );
     res.status(201).json(file);
@@ -103,4 +103,18 @@ function mimeOf(req: Request): string | undefined {
   const type = req.header('content-type')?.split(';')[0].trim().toLowerCase();
   if (!type || type === 'application/octet-stream' || type === 'application/x-www-form-urlencoded' || type === 'application/form-urlencoded') return undefined;
   return type;
+}
+
+/** `tags`: the upload tags as JSON (the gateway validated them; checked again here, the edge of this service). */
+function tagsOf(raw: unknown): UploadTags | undefined {
+  if (raw === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = typeof raw === 'string' ? JSON.parse(raw) : null;
+  } catch {
+    value = null;
+  }
+  const parsed = uploadTagsRecord.safeParse(value);
+  if (!parsed.success) throw new InvalidParametersError('tags must be at most 10 string pairs (keys ≤ 128, values ≤ 256 characters).');
+  return parsed.data;
 }

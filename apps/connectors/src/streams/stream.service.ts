@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { AppError, bytesStreamed, InvalidRangeError, joinPath, type MessageMeta, type PublicStorageObject } from '@app/common';
+import { AppError, bytesStreamed, InvalidRangeError, joinPath, type MessageMeta, type PublicStorageObject, type UploadTags } from '@app/common';
 import type { ReadResult } from '../connectors/connector';
 import { AccountConnectors } from '../storage/account-connectors';
 import { entryOf, freeName, parentFolder, statOrNull } from '../storage/object-paths';
-import { toStorageObject } from '../storage/storage.mapper';
+import { toStorageObject, withTags } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 import { parseRange } from './range-header';
 
@@ -30,7 +30,7 @@ export class StreamService {
   /** POST storage/files: overwrite=true replaces; false and a clash saves under a free name. */
   async upload(
     meta: MessageMeta & { accountId: number },
-    input: { parentId: string; name: string; overwrite: boolean; size?: number; mimeType?: string; rawData: boolean; announce?: boolean },
+    input: { parentId: string; name: string; overwrite: boolean; size?: number; mimeType?: string; rawData: boolean; announce?: boolean; tags?: UploadTags },
     body: Readable,
   ): Promise<PublicStorageObject> {
     const connector = await this.accounts.get(meta, meta.accountId);
@@ -42,8 +42,8 @@ export class StreamService {
     const name = existing && !input.overwrite ? await freeName(connector, folder, input.name) : input.name;
     const entry = await connector.write(joinPath(folder, name), body, { size: input.size, mimeType: input.mimeType });
     bytesStreamed.inc({ direction: 'upload' }, entry.size ?? 0);
-    const file = toStorageObject(entry, meta.accountId, input);
-    if (input.announce !== false) await this.events.uploaded(meta, file);
+    const file = withTags(toStorageObject(entry, meta.accountId, input), input.tags);
+    if (input.announce !== false) await this.events.uploaded(meta, file, { tags: input.tags });
     return file;
   }
 

@@ -56,7 +56,8 @@ export class FolderCopyService {
         const { stream, release } = countedStream(read.stream, (n) => onProgress(before + n, total), signal, 'The copy was cancelled.');
         try {
           const written = await to.write(path, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
-          await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, toStorageObject(written, input.destination.accountId, { rawData: false }));
+          const client = await this.accounts.serviceOf({ ...meta, accountId: input.source.accountId }, input.source.accountId);
+          await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, toStorageObject(written, input.destination.accountId, { rawData: false }), { source: 'transfer', client });
         } finally {
           release();
         }

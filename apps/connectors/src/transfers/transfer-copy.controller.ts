@@ -12,6 +12,7 @@ import {
   preparePartsRequest,
   requestContext,
   traceIdOf,
+  uploadTagsRecord,
   type MessageMeta,
 } from '@app/common';
 import { InternalTokenGuard } from '../streams/internal-token.guard';
@@ -22,7 +23,7 @@ import { FolderCopyService } from './folder-copy.service';
 import { StorageService } from '../storage/storage.service';
 
 const destinationBody = z.object({ accountId: z.number().int().positive(), parentId: z.string().min(1), name: z.string().min(1).max(255).optional() });
-const urlBody = z.object({ url: z.string().min(1).max(8192), destination: destinationBody, rawData: z.boolean().default(false) });
+const urlBody = z.object({ url: z.string().min(1).max(8192), destination: destinationBody, rawData: z.boolean().default(false), tags: uploadTagsRecord.optional() });
 const folderBody = z.object({
   source: z.object({ accountId: z.number().int().positive(), folderId: z.string().min(1) }),
   destination: destinationBody,
@@ -34,6 +35,7 @@ const copyBody = z.object({
   source: z.object({ accountId: z.number().int().positive(), fileId: z.string().min(1) }),
   destination: destinationBody,
   rawData: z.boolean().default(false),
+  tags: uploadTagsRecord.optional(),
 });
 
 type Meta = Pick<MessageMeta, 'appId' | 'requestId' | 'traceparent'>;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { baseName, joinPath, type MessageMeta, type PublicStorageObject } from '@app/common';
+import { baseName, joinPath, type MessageMeta, type PublicStorageObject, type UploadTags } from '@app/common';
 import { AccountConnectors } from '../storage/account-connectors';
 import { assertFree, entryOf, parentFolder } from '../storage/object-paths';
-import { toStorageObject } from '../storage/storage.mapper';
+import { toStorageObject, withTags } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 import { countedStream } from './counted-stream';
 
@@ -10,6 +10,7 @@ export interface CopyRequest {
   source: { accountId: number; fileId: string };
   destination: { accountId: number; parentId: string; name?: string };
   rawData: boolean;
+  tags?: UploadTags;
 }
 
 /**
@@ -38,8 +39,9 @@ export class TransferCopyService {
     const { stream, release } = countedStream(read.stream, (done) => onProgress(done, entry.size), signal, 'The copy was cancelled.');
     try {
       const written = await to.write(target, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
-      const file = toStorageObject(written, input.destination.accountId, { rawData: input.rawData });
-      await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file);
+      const file = withTags(toStorageObject(written, input.destination.accountId, { rawData: input.rawData }), input.tags);
+      const client = await this.accounts.serviceOf({ ...meta, accountId: input.source.accountId }, input.source.accountId);
+      await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file, { source: 'transfer', client, tags: input.tags });
       return file;
     } finally {
       release();

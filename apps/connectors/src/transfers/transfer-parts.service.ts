@@ -19,7 +19,7 @@ import { verifyPart } from '../connectors/parts';
 import { AccountConnectors } from '../storage/account-connectors';
 import { assertFree, entryOf, parentFolder } from '../storage/object-paths';
 import { countedStream } from './counted-stream';
-import { toStorageObject } from '../storage/storage.mapper';
+import { toStorageObject, withTags } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 
 type Meta = Pick<MessageMeta, 'appId' | 'requestId' | 'traceparent'>;
@@ -88,8 +88,9 @@ export class TransferPartsService {
     if (entry.size !== null && entry.size !== input.destination.size) {
       throw new InvalidParametersError(`The copy has ${entry.size} bytes, the source ${input.destination.size}.`);
     }
-    const file = toStorageObject(entry, input.destination.accountId, { rawData: input.rawData });
-    await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file);
+    const file = withTags(toStorageObject(entry, input.destination.accountId, { rawData: input.rawData }), input.tags);
+    const client = input.sourceAccountId === undefined ? undefined : await this.accounts.serviceOf({ ...meta, accountId: input.sourceAccountId }, input.sourceAccountId);
+    await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file, { source: 'transfer', client, tags: input.tags });
     return file;
   }
 

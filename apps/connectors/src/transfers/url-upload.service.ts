@@ -12,11 +12,12 @@ import {
   UpstreamError,
   type MessageMeta,
   type PublicStorageObject,
+  type UploadTags,
 } from '@app/common';
 import type { ConnectorsConfig } from '../connectors.config';
 import { AccountConnectors } from '../storage/account-connectors';
 import { assertFree, parentFolder } from '../storage/object-paths';
-import { toStorageObject } from '../storage/storage.mapper';
+import { toStorageObject, withTags } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 import { countedStream } from './counted-stream';
 
@@ -24,6 +25,7 @@ export interface UrlUploadRequest {
   url: string;
   destination: { accountId: number; parentId: string; name?: string };
   rawData: boolean;
+  tags?: UploadTags;
 }
 
 const MAX_REDIRECTS = 5;
@@ -62,8 +64,8 @@ export class UrlUploadService {
           if (err instanceof AppError || signal.aborted) throw err;
           throw new UpstreamError(undefined, 'The download from the URL broke off; nothing was uploaded.');
         });
-        const file = toStorageObject(written, input.destination.accountId, { rawData: input.rawData });
-        await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file);
+        const file = withTags(toStorageObject(written, input.destination.accountId, { rawData: input.rawData }), input.tags);
+        await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file, { source: 'url', client: 'url', tags: input.tags });
         return file;
       } finally {
         release();

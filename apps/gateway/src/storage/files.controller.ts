@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppError, FileGet, InvalidParametersError, ObjectCopy, ObjectDelete, ObjectUpdate, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import { AppError, FileGet, uploadTags, InvalidParametersError, ObjectCopy, ObjectDelete, ObjectUpdate, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
 import { z } from 'zod';
 import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { queryFlag } from '../http/query-flags';
@@ -9,12 +9,13 @@ import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } fro
 import { TransfersService, wantsTask } from '../tasks/transfers.service';
 import { StreamProxy } from './stream-proxy.service';
 
-const metadataHeader = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
+const metadataHeader = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root'), tags: uploadTags.optional() });
 /** Upload from URL: JSON `{ url, parent_id, name? }` instead of bytes (http and https only; the address policy is checked where it is fetched). */
 const urlUploadBody = z.object({
   url: z.string().max(8192).url('url must be an absolute http(s) URL').refine((u) => /^https?:\/\//i.test(u), 'url must be an http or https URL'),
   parent_id: z.string().min(1).default('root'),
   name: z.string().min(1).max(255).optional(),
+  tags: uploadTags.optional(),
 });
 const uploadQuery = z.object({ overwrite: queryFlag(false) });
 
@@ -32,7 +33,7 @@ export class FilesController {
     if (header === undefined) {
       if (req.body && typeof req.body === 'object' && 'url' in req.body) {
         const body = new ZodPipe(urlUploadBody).transform(req.body);
-        const input = { url: body.url, destination: { accountId, parentId: body.parent_id, name: body.name }, rawData };
+        const input = { url: body.url, destination: { accountId, parentId: body.parent_id, name: body.name }, rawData, tags: body.tags };
         const answer = await this.transfers.uploadFromUrl(meta, input, wantsTask(req), res);
         res.json(answer);
         return;
@@ -43,6 +44,7 @@ export class FilesController {
     const query = new ZodPipe(uploadQuery).transform(req.query);
     await this.streams.forward(req, res, { ...meta, accountId }, 'POST', ['files'], {
       name: metadata.name, parent_id: metadata.parent_id, overwrite: String(query.overwrite), raw: String(rawData),
+      ...(metadata.tags ? { tags: JSON.stringify(metadata.tags) } : {}),
     });
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '@app/common';
+import { AppError, uploadTags } from '@app/common';
 
 /** PATCH body of files and folders: rename and/or move. `account` (node SDK) must be this account. */
 export const moveBody = z
@@ -18,6 +18,8 @@ export const copyBody = z
     name: z.string().min(1).max(1024).optional(),
     account: z.union([z.string(), z.number()]).optional(),
     drop_account: z.union([z.string(), z.number()]).optional(),
+    /** Upload tags for the file the copy writes (seed 004), echoed in the answer and in file.uploaded. */
+    tags: uploadTags.optional(),
   })
   .refine((b) => b.parent_id !== undefined || b.account === 'upload_location', { message: 'parent_id is required', path: ['parent_id'] });
 export type CopyBody = z.infer<typeof copyBody>;

@@ -77,7 +77,7 @@ export class TransfersService {
     await this.rpc.call(AccountGet, { ...meta, accountId: destination.accountId }, { accountId: destination.accountId });
     const to = { ...destination, name: copy.body.name };
     const params: CopyFileTask | CopyFolderTask = copy.kind === 'file'
-      ? { kind: 'copy_file', source: { accountId: copy.accountId, fileId: copy.id }, destination: to, rawData: copy.rawData }
+      ? { kind: 'copy_file', source: { accountId: copy.accountId, fileId: copy.id }, destination: to, rawData: copy.rawData, tags: copy.body.tags }
       : { kind: 'copy_folder', source: { accountId: copy.accountId, folderId: copy.id }, destination: to, rawData: copy.rawData };
     const task = await this.rpc.call(TaskCreate, { ...meta, accountId: copy.accountId }, params);
     return this.answer(meta, task, wantsTask(req), res);

@@ -12,6 +12,7 @@ import {
   type PartReceiptJson,
   type PreparedParts,
   type PublicStorageObject,
+  type UploadTags,
 } from '@app/common';
 import type { TransferConfig } from '../transfer.config';
 import { CancelledError, ConnectorsCommands, StalledError, type CommandMeta } from './connectors-commands';
@@ -25,6 +26,7 @@ export interface ChunkedCopyJob {
   destinationAccountId: number;
   prepared: PreparedParts & { upload: NonNullable<PreparedParts['upload']> };
   rawData: boolean;
+  tags?: UploadTags;
   signal: AbortSignal;
   /** Bytes in parts done plus bytes of parts under way; and the size new parts are cut at. */
   onProgress(done: number, partSize: number): void;
@@ -157,6 +159,8 @@ export class ChunkedCopy {
       upload: prepared.upload.state,
       parts: done.map((p) => ({ number: p.number, offset: p.offset, size: p.size, receipt: p.receipt ?? {} })),
       rawData: job.rawData,
+      tags: job.tags,
+      sourceAccountId: job.sourceAccountId,
     };
     return this.withRetries(() => this.commands.run<PublicStorageObject>('complete', job.meta, complete, { signal: job.signal }), job.signal);
   }

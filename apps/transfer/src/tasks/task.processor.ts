@@ -104,7 +104,7 @@ export class TaskProcessor implements OnApplicationBootstrap {
       if (params.kind === 'delete_folder') {
         file = await this.commands.run<DeletedObject>('delete', meta, { source: params.source }, { signal: cancel.signal, timeoutMs: this.config.TRANSFER_PART_TIMEOUT_MS });
       } else if (params.kind === 'upload_from_url') {
-        file = await this.commands.run<PublicStorageObject>('url', meta, { url: params.url, destination: params.destination, rawData: params.rawData }, {
+        file = await this.commands.run<PublicStorageObject>('url', meta, { url: params.url, destination: params.destination, rawData: params.rawData, tags: params.tags }, {
           signal: cancel.signal,
           stallMs: this.config.TRANSFER_STALL_TIMEOUT_MS,
           onProgress: (done, total) => setProgress({ bytes_done: done, bytes_total: total }),
@@ -157,11 +157,11 @@ export class TaskProcessor implements OnApplicationBootstrap {
     if (upload) {
       return this.chunked.run({
         taskId: row.id, meta, sourceAccountId: params.source.accountId, destinationAccountId: params.destination.accountId,
-        prepared: { ...prepared, upload }, rawData: params.rawData, signal,
+        prepared: { ...prepared, upload }, rawData: params.rawData, tags: params.tags, signal,
         onProgress: (done, partSize) => setProgress({ bytes_done: done, bytes_total: total, part_size: partSize }),
       });
     }
-    return this.commands.run<PublicStorageObject>('copy', meta, { source: params.source, destination: params.destination, rawData: params.rawData }, {
+    return this.commands.run<PublicStorageObject>('copy', meta, { source: params.source, destination: params.destination, rawData: params.rawData, tags: params.tags }, {
       signal,
       onProgress: (done, t) => setProgress({ bytes_done: done, bytes_total: t }),
     });

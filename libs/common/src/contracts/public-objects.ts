@@ -47,6 +47,8 @@ export interface PublicStorageObject {
   can_upload_files?: boolean;
   raw_id?: string;
   raw?: Record<string, unknown>;
+  /** The upload tags given with the upload or copy that wrote this file, exactly as given (seed 004); only in that call's answer. */
+  upload_tags?: Record<string, string>;
 }
 
 /** Builds an object_list page; `next_page` is null on the last page. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uploadTagsRecord } from './upload-tags';
 
 /**
  * The transfer service's part commands to the connectors service, over its
@@ -56,6 +57,9 @@ export const completePartsRequest = z.object({
   upload: uploadStateSchema,
   parts: z.array(partSpecSchema.extend({ receipt: partReceiptSchema })).max(100_000),
   rawData: z.boolean().default(false),
+  tags: uploadTagsRecord.optional(),
+  /** The account the bytes came from (its service is the `client` of file.uploaded). */
+  sourceAccountId: z.number().int().positive().optional(),
 });
 export type CompletePartsRequest = z.infer<typeof completePartsRequest>;
 

@@ -4,6 +4,7 @@ import { defineContract } from '../envelope';
 import { pagingSchema } from '../paging';
 import type { ObjectList, PublicStorageObject } from '../public-objects';
 import { TOPICS } from '../topics';
+import { uploadTagsRecord } from './upload-tags';
 
 /** Kloudless task states (seed 002); PENDING and STARTED are unready, UNKNOWN is past retention. */
 export const TASK_STATUSES = ['PENDING', 'STARTED', 'SUCCESS', 'FAILURE', 'UNKNOWN'] as const;
@@ -52,6 +53,7 @@ export const copyFileTask = z.object({
   source: z.object({ accountId: z.number().int().positive(), fileId: storageId }),
   destination,
   rawData: z.boolean().default(false),
+  tags: uploadTagsRecord.optional(),
 });
 export type CopyFileTask = z.infer<typeof copyFileTask>;
 
@@ -61,6 +63,7 @@ export const uploadFromUrlTask = z.object({
   url: z.string().url().max(8192),
   destination,
   rawData: z.boolean().default(false),
+  tags: uploadTagsRecord.optional(),
 });
 export type UploadFromUrlTask = z.infer<typeof uploadFromUrlTask>;
 
