@@ -4,38 +4,25 @@
 // and to an `s3_compatible` account (s3rver on loopback), then does the same
 // copies with rclone against the same targets. Prints MB/s for each and the
 // peak RSS (VmHWM) of the gateway and connectors processes. A benchmark: it
-// prints figures and asserts nothing.
-const { execFileSync, spawn, spawnSync } = require('node:child_process');
-const { randomBytes } = require('node:crypto');
+// prints figures, counts the transfers that failed (an error, a non-2xx answer
+// or a short download) and exits non-zero when any did.
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
+const { MB, benchSecrets, ensureRclone, rclone, reportFailures, writeRandomFile } = require('../lib/bench');
 const { Stack, RUN, ROOT } = require('../lib/stack');
 
 const SIZE = Number(process.env.BENCH_SIZE_MB || 2048) * 1024 * 1024;
-const MB = 1024 * 1024;
-
-function ensureRclone() {
-  if (spawnSync('rclone', ['version'], { stdio: 'ignore' }).status === 0) return;
-  console.log('installing rclone (Debian package)…');
-  execFileSync('bash', ['-c', 'apt-get install -y -qq rclone >/dev/null || (apt-get update -qq && apt-get install -y -qq rclone >/dev/null)'], { stdio: 'inherit' });
-}
 
 /** A file of random bytes, made once and reused by later runs. */
 async function sourceFile() {
   const file = path.join(os.tmpdir(), `bench-storage-${SIZE}.bin`);
   if (fs.existsSync(file) && fs.statSync(file).size === SIZE) return file;
-  const out = fs.createWriteStream(file);
-  const block = randomBytes(MB);
-  for (let written = 0; written < SIZE; written += MB) {
-    // Vary each block a little so nothing can deduplicate it.
-    block.writeUInt32LE(written / MB, 0);
-    if (!out.write(Buffer.from(block))) await new Promise((r) => out.once('drain', r));
-  }
-  await new Promise((r) => out.end(r));
+  await writeRandomFile(file, SIZE);
   return file;
 }
 
@@ -63,9 +50,19 @@ async function startS3rver() {
   return { endpoint: `http://127.0.0.1:${port}`, dir, stop: () => { child.kill(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
-function timed(fn) {
+let failures = 0;
+
+/** Seconds `fn` took, or NaN (counted as a failure) when it failed. */
+async function timed(fn) {
   const t = process.hrtime.bigint();
-  return fn().then(() => Number(process.hrtime.bigint() - t) / 1e9);
+  try {
+    await fn();
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  } catch (err) {
+    failures++;
+    console.error(String(err));
+    return NaN;
+  }
 }
 
 function httpUpload(url, key, file, name) {
@@ -90,17 +87,6 @@ function httpDownload(url, key) {
       res.on('data', (c) => (bytes += c.length));
       res.on('end', () => (res.statusCode === 200 && bytes === SIZE ? resolve() : reject(new Error(`download answered ${res.statusCode} with ${bytes} bytes`))));
     }).on('error', reject);
-  });
-}
-
-function rclone(args, env) {
-  return new Promise((resolve, reject) => {
-    // rclone 1.60 refuses a custom CA bundle with its own HTTP transport; the target is plain HTTP on loopback anyway.
-    const { AWS_CA_BUNDLE, ...base } = process.env;
-    const child = spawn('rclone', args, { env: { ...base, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`rclone ${args.join(' ')}: ${err}`))));
   });
 }
 
@@ -133,7 +119,7 @@ async function main() {
   const file = await sourceFile();
   const s3 = await startS3rver();
   const localRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-storage-local-'));
-  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url'), CREDENTIALS_TRANSPORT_KEY: randomBytes(32).toString('base64') };
+  const secrets = benchSecrets();
   const stack = new Stack({ basePort: 19280, database: 'unified_storage_test', secrets, localRoot, logDir: path.join(RUN, 'bench-logs'), extra: { common: { LOG_LEVEL: 'warn' }, gateway: { RATE_LIMIT_PER_SECOND: '1000' } } });
   await stack.start();
   await new Promise((r) => setTimeout(r, 2000));
@@ -157,7 +143,7 @@ async function main() {
         up = await timed(async () => { uploaded = await httpUpload(`${stack.gatewayUrl}/v1/accounts/${account.id}/storage/files`, app.api_key, file, `gateway-${label}.bin`); });
       });
       const downRss = await sampled(pids, async () => {
-        down = await timed(() => httpDownload(`${stack.gatewayUrl}/v1/accounts/${account.id}/storage/files/${uploaded.id}/contents`, app.api_key));
+        down = !uploaded ? NaN : await timed(() => httpDownload(`${stack.gatewayUrl}/v1/accounts/${account.id}/storage/files/${uploaded.id}/contents`, app.api_key));
       });
       rows.push([`gateway → ${label}`, SIZE / MB / up, SIZE / MB / down]);
       rssRows.push([label, upRss, downRss]);
@@ -188,6 +174,7 @@ async function main() {
     s3.stop();
     fs.rmSync(localRoot, { recursive: true, force: true });
   }
+  reportFailures(failures);
 }
 
 main().catch((err) => {

@@ -5,53 +5,25 @@
 // the same servers, in one run. Prints both times, our/rclone ratio, and the
 // peak RSS of gateway, connectors and transfer during our copies. Exits 1 if
 // any copy failed. A benchmark, not a test. Needs root (sshd, a system user).
-const { execFileSync, spawn, spawnSync } = require('node:child_process');
-const { randomBytes } = require('node:crypto');
+const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { MB, benchSecrets, ensureRclone, rclone, reportFailures, writeRandomFile } = require('../lib/bench');
 const { Stack, RUN, ROOT } = require('../lib/stack');
 
-const MB = 1024 * 1024;
 const SIZES = (process.env.BENCH_SIZES_MB || '1024,4096').split(',').map(Number);
 const servers = path.join(ROOT, 'dist/apps/connectors/test/servers');
 
-function ensureRclone() {
-  if (spawnSync('rclone', ['version'], { stdio: 'ignore' }).status === 0) return;
-  console.log('installing rclone (Debian package)…');
-  execFileSync('bash', ['-c', 'apt-get install -y -qq rclone >/dev/null || (apt-get update -qq && apt-get install -y -qq rclone >/dev/null)'], { stdio: 'inherit' });
-}
-
-/** `size` bytes of random data at `file` (1 MiB blocks, each made distinct). */
-async function makeFile(file, size) {
-  const out = fs.createWriteStream(file);
-  const block = randomBytes(MB);
-  for (let written = 0; written < size; written += MB) {
-    block.writeUInt32LE(written / MB, 0);
-    if (!out.write(Buffer.from(block))) await new Promise((r) => out.once('drain', r));
-  }
-  await new Promise((r) => out.end(r));
-}
-
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 const peak = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-
-function rclone(args, env) {
-  return new Promise((resolve, reject) => {
-    const { AWS_CA_BUNDLE, ...base } = process.env;
-    const child = spawn('rclone', args, { env: { ...base, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`rclone ${args.join(' ')}: ${err}`))));
-  });
-}
 
 async function main() {
   if (!fs.existsSync(path.join(servers, 'sftp.js'))) throw new Error('build the bench first: npx tsc -p tsconfig.bench.json');
   ensureRclone();
   const [s3, sftp] = await Promise.all([require(path.join(servers, 's3.js')).start(), require(path.join(servers, 'sftp.js')).start()]);
   const localRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-transfer-local-'));
-  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url'), CREDENTIALS_TRANSPORT_KEY: randomBytes(32).toString('base64') };
+  const secrets = benchSecrets();
   const stack = new Stack({
     basePort: 20480, database: 'unified_storage_test', secrets, localRoot, logDir: path.join(RUN, 'bench-logs'),
     extra: { common: { LOG_LEVEL: 'warn' }, gateway: { RATE_LIMIT_PER_SECOND: '1000', RATE_LIMIT_APP_PER_SECOND: '1000' }, connectors: { OUTBOUND_ALLOW_NETWORKS: 'loopback' } },
@@ -85,7 +57,7 @@ async function main() {
       const name = `bench-${size}.bin`;
       const scratch = path.join(os.tmpdir(), name);
       console.log(`preparing ${size} MiB…`);
-      await makeFile(scratch, size * MB);
+      await writeRandomFile(scratch, size * MB);
       for (const from of ['sftp', 'local']) {
         fs.mkdirSync(dirs[from], { recursive: true });
         const placed = path.join(dirs[from], name);
@@ -140,8 +112,7 @@ async function main() {
   for (const r of rows) {
     console.log(`${r.label.padEnd(23)} ${r.ours.toFixed(1).padStart(7)} ${r.theirs.toFixed(1).padStart(10)} ${(r.ours / r.theirs).toFixed(2).padStart(13)}   ${r.max.gateway.toFixed(0)} / ${r.max.connectors.toFixed(0)} / ${r.max.transfer.toFixed(0)}`);
   }
-  console.log(`failures ${failures}`);
-  if (failures > 0) process.exitCode = 1;
+  reportFailures(failures);
 }
 
 main().catch((err) => {

@@ -6,6 +6,11 @@
 // deliveries per second and p50/p99 time from the event to its successful
 // delivery. A benchmark that prints figures, not a test.
 //
+// A last run publishes at a steady BENCH_STEADY_RATE events/s (1000) for
+// BENCH_STEADY_S seconds (10) and reports the latency at that load.
+// An event never delivered is a failure: the run prints the count and exits
+// non-zero when there is any (failing answers are retried, not failures).
+//
 // Environment: BENCH_EVENTS (10000), BENCH_CONCURRENCY (50: webhook worker
 // concurrency), BENCH_SCHEDULE (retry schedule, default 1s,2s,5s: failed
 // answers are retried on it), BENCH_BASE_PORT (18380).
@@ -13,6 +18,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { randomBytes, randomUUID } = require('node:crypto');
+const { benchSecrets, reportFailures } = require('../lib/bench');
 const { mkdtempSync } = require('node:fs');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 const { Stack, ROOT } = require('../lib/stack');
@@ -21,7 +27,15 @@ const EVENTS = Number(process.env.BENCH_EVENTS || 10_000);
 const CONCURRENCY = process.env.BENCH_CONCURRENCY || '50';
 const SCHEDULE = process.env.BENCH_SCHEDULE || '1s,2s,5s';
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 18380);
-const RATES = [0, 0.01, 0.1];
+const STEADY_RATE = Number(process.env.BENCH_STEADY_RATE || 1000);
+const STEADY_S = Number(process.env.BENCH_STEADY_S || 10);
+// Burst runs publish all events at once; the steady run paces them.
+const RUNS = [
+  { rate: 0, events: EVENTS },
+  { rate: 0.01, events: EVENTS },
+  { rate: 0.1, events: EVENTS },
+  { rate: 0, events: STEADY_RATE * STEADY_S, steady: STEADY_RATE },
+];
 const STALL_MS = 20_000;
 
 function percentile(sorted, p) {
@@ -62,7 +76,7 @@ async function main() {
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
   const receiverUrl = `http://127.0.0.1:${receiver.address().port}/bench`;
 
-  const secrets = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: randomBytes(24).toString('base64url'), INTERNAL_TOKEN: randomBytes(24).toString('base64url'), CREDENTIALS_TRANSPORT_KEY: randomBytes(32).toString('base64') };
+  const secrets = benchSecrets();
   const stack = new Stack({
     basePort: BASE_PORT,
     database: process.env.BENCH_DATABASE || 'unified_storage_test',
@@ -93,8 +107,9 @@ async function main() {
   await producer.connect();
 
   const rows = [];
+  let failures = 0;
   try {
-    for (const rate of RATES) {
+    for (const { rate, events: total, steady } of RUNS) {
       const app = await json('POST', `${stack.gatewayUrl}/v1/admin/apps`, { authorization: `Bearer ${secrets.ADMIN_TOKEN}` }, { name: `bench ${rate}` });
       const auth = { authorization: `APIKey ${app.api_key}` };
       await json('POST', `${stack.gatewayUrl}/v1/webhooks`, auth, { url: receiverUrl, events: ['file.uploaded'] });
@@ -105,9 +120,15 @@ async function main() {
 
       const started = Date.now();
       state.lastProgress = started;
-      for (let sent = 0; sent < EVENTS; sent += 500) {
+      // Steady: a batch of rate/10 every 100 ms; burst: batches of 500 as fast as Kafka takes them.
+      const batch = steady ? Math.max(1, Math.round(steady / 10)) : 500;
+      for (let sent = 0; sent < total; sent += batch) {
+        if (steady) {
+          const due = started + (sent / steady) * 1000;
+          if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        }
         const messages = [];
-        for (let i = sent; i < Math.min(EVENTS, sent + 500); i++) {
+        for (let i = sent; i < Math.min(total, sent + batch); i++) {
           const account = 1 + (i % 50);
           const now = new Date().toISOString();
           const event = {
@@ -130,12 +151,14 @@ async function main() {
         await producer.send({ topic: 'file.uploaded', messages });
       }
       const published = Date.now();
-      while (state.delivered.size < EVENTS && Date.now() - state.lastProgress < STALL_MS) await new Promise((r) => setTimeout(r, 100));
+      while (state.delivered.size < total && Date.now() - state.lastProgress < STALL_MS) await new Promise((r) => setTimeout(r, 100));
       const finished = state.lastProgress;
       const latencies = [...state.delivered.values()].sort((a, b) => a - b);
+      failures += total - state.delivered.size;
       const row = {
+        load: steady ? `steady ${steady}/s` : 'burst',
         'failing answers': `${rate * 100}%`,
-        delivered: `${state.delivered.size}/${EVENTS}`,
+        delivered: `${state.delivered.size}/${total}`,
         'deliveries/s': Math.round(state.delivered.size / ((finished - started) / 1000)),
         'p50 ms': percentile(latencies, 50),
         'p99 ms': percentile(latencies, 99),
@@ -152,9 +175,10 @@ async function main() {
     receiver.closeAllConnections();
     receiver.close();
   }
-  console.log(`\nwebhooks: ${EVENTS} file.uploaded events per run, one endpoint, worker concurrency ${CONCURRENCY}, retry schedule 0,${SCHEDULE}`);
+  console.log(`\nwebhooks: ${EVENTS} file.uploaded events per burst run, ${STEADY_RATE}/s for ${STEADY_S} s in the steady run, one endpoint, worker concurrency ${CONCURRENCY}, retry schedule 0,${SCHEDULE}`);
   console.log('latency = from the event\'s publication to its first 2xx answer (failed answers are retried on the schedule)');
   console.table(rows);
+  reportFailures(failures);
 }
 
 main().catch((err) => {

@@ -29,6 +29,11 @@ export class AccountConnectors implements OnApplicationShutdown {
     return this.entry(meta, accountId).connector;
   }
 
+  /** The connectors of a copy's source and destination accounts (both of the calling app), fetched together. */
+  both(meta: Pick<MessageMeta, 'appId' | 'requestId' | 'traceparent'>, fromId: number, toId: number): Promise<[Connector, Connector]> {
+    return Promise.all([this.get({ ...meta, accountId: fromId }, fromId), this.get({ ...meta, accountId: toId }, toId)]);
+  }
+
   /** The account's service name (`s3`, `sftp`…), from the same cached credentials. */
   serviceOf(meta: MessageMeta, accountId: number): Promise<string> {
     return this.entry(meta, accountId).service;

@@ -29,10 +29,7 @@ export class FolderCopyService {
   constructor(private readonly accounts: AccountConnectors, private readonly events: FileEvents) {}
 
   async copy(meta: Pick<MessageMeta, 'appId' | 'requestId' | 'traceparent'>, input: FolderCopyRequest, onProgress: (done: number, total: number) => void, signal: AbortSignal): Promise<PublicStorageObject> {
-    const [from, to] = await Promise.all([
-      this.accounts.get({ ...meta, accountId: input.source.accountId }, input.source.accountId),
-      this.accounts.get({ ...meta, accountId: input.destination.accountId }, input.destination.accountId),
-    ]);
+    const [from, to] = await this.accounts.both(meta, input.source.accountId, input.destination.accountId);
     const root = await entryOf(from, input.source.folderId, 'folder');
     const target = joinPath(await parentFolder(to, input.destination.parentId), input.destination.name ?? (baseName(root.path) || 'root'));
     if (!input.resume) await assertFree(to, target);

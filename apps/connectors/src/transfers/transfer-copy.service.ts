@@ -26,10 +26,7 @@ export class TransferCopyService {
   constructor(private readonly accounts: AccountConnectors, private readonly events: FileEvents) {}
 
   async copyFile(meta: Pick<MessageMeta, 'appId' | 'requestId' | 'traceparent'>, input: CopyRequest, onProgress: (done: number, total: number | null) => void, signal: AbortSignal): Promise<PublicStorageObject> {
-    const [from, to] = await Promise.all([
-      this.accounts.get({ ...meta, accountId: input.source.accountId }, input.source.accountId),
-      this.accounts.get({ ...meta, accountId: input.destination.accountId }, input.destination.accountId),
-    ]);
+    const [from, to] = await this.accounts.both(meta, input.source.accountId, input.destination.accountId);
     const entry = await entryOf(from, input.source.fileId, 'file');
     const folder = await parentFolder(to, input.destination.parentId);
     const target = joinPath(folder, input.destination.name ?? baseName(entry.path));
