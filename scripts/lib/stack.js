@@ -17,10 +17,12 @@ function ports(base) {
   return { gateway: base, auth: base + 1, connectors: base + 2, transfer: base + 3, webhooks: base + 4 };
 }
 
-function startBroker({ partitions = Number(process.env.KAFKA_DEV_PARTITIONS || 12), logFile } = {}) {
-  const { allTopics } = require(path.join(ROOT, 'dist/libs/common/src/contracts/topics.js'));
+/** The dev broker with every topic at its kind's partition count (topicLayout), or all at KAFKA_DEV_PARTITIONS when set. */
+function startBroker({ partitions = Number(process.env.KAFKA_DEV_PARTITIONS || 0), logFile } = {}) {
+  const { topicLayout } = require(path.join(ROOT, 'dist/libs/common/src/contracts/topics.js'));
   const bin = path.join(RUN, 'bin', 'kafka-dev-broker');
-  const child = spawn(bin, ['--partitions', String(partitions), ...allTopics()], { stdio: ['ignore', 'pipe', logFile ? fs.openSync(logFile, 'a') : 'inherit'] });
+  const topics = topicLayout().map((t) => `${t.topic}:${partitions || t.partitions}`);
+  const child = spawn(bin, topics, { stdio: ['ignore', 'pipe', logFile ? fs.openSync(logFile, 'a') : 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {

@@ -4,10 +4,15 @@
  * Apache Kafka can run on a development machine here; docker-compose.yml runs
  * the real one.
  *
- * usage: kafka-dev-broker [--partitions N] [--address-file PATH] [TOPIC ...]
- *   Pre-creates each TOPIC (the mock has no CreateTopics admin call), prints
- *   "bootstrap=<host:port>" on stdout, writes the address to --address-file if
- *   given, and runs until SIGINT/SIGTERM.
+ * usage: kafka-dev-broker [--partitions N] [--address-file PATH] [TOPIC[:PARTITIONS] ...]
+ *   Pre-creates each TOPIC (the mock has no CreateTopics admin call) with its
+ *   own partition count or N (default 3), prints "bootstrap=<host:port>" on
+ *   stdout, writes the address to --address-file if given, and runs until
+ *   SIGINT/SIGTERM.
+ *
+ * The mock answers a Fetch that finds no data only after the request's full
+ * MaxWait, even when data arrives meanwhile (Apache Kafka answers at once):
+ * consumers keep KAFKA_MAX_WAIT_MS small against it (ADR 0009).
  */
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -37,8 +42,13 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--partitions") && i + 1 < argc) { partitions = atoi(argv[++i]); continue; }
     if (!strcmp(argv[i], "--address-file") && i + 1 < argc) { address_file = argv[++i]; continue; }
-    rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(cluster, argv[i], partitions, 1);
-    if (err) { fprintf(stderr, "kafka-dev-broker: topic %s: %s\n", argv[i], rd_kafka_err2str(err)); return 1; }
+    char *topic = argv[i];
+    int count = partitions;
+    char *colon = strrchr(topic, ':');
+    if (colon) { *colon = '\0'; count = atoi(colon + 1); }
+    if (count < 1) { fprintf(stderr, "kafka-dev-broker: topic %s: bad partition count\n", topic); return 1; }
+    rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(cluster, topic, count, 1);
+    if (err) { fprintf(stderr, "kafka-dev-broker: topic %s: %s\n", topic, rd_kafka_err2str(err)); return 1; }
   }
 
   const char *bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);

@@ -1,2 +1,3 @@
 export * from './with-timeout';
 export * from './semaphore';
+export * from './per-key-order';

@@ -5,15 +5,30 @@ export class Semaphore {
 
   constructor(private readonly limit: number) {}
 
-  async use<T>(work: () => Promise<T>): Promise<T> {
+  /** Holders now, for metrics and shutdown. */
+  get inUse(): number {
+    return this.active;
+  }
+
+  /** Waits for a place; pair with exactly one release(). */
+  async acquire(): Promise<void> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
+  }
+
+  /** Hands the place to the next waiter, if any. */
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    await this.acquire();
     try {
       return await work();
     } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
+      this.release();
     }
   }
 }

@@ -25,6 +25,8 @@ export const kafkaEnv = {
   KAFKA_REQUEST_TIMEOUT_MS: positiveInt(10_000),
   /** Partitions each consumer works on at once. */
   KAFKA_PARTITIONS_CONCURRENCY: positiveInt(3),
+  /** Messages a service handles at once over all its partitions (requests in any order, events in order per key); beyond it the consumer stops fetching. */
+  KAFKA_HANDLER_CONCURRENCY: positiveInt(64),
   /** SASL: empty (none, the development broker), `plain`, `scram-sha-256` or `scram-sha-512`; then username and password are required. */
   KAFKA_SASL_MECHANISM: z.enum(['', 'plain', 'scram-sha-256', 'scram-sha-512']).default(''),
   KAFKA_SASL_USERNAME: z.string().default(''),

@@ -91,9 +91,41 @@ export function deadLetterTopic(topic: string): string {
   return `${topic}.dlq`;
 }
 
-/** Every topic the development broker must pre-create (the mock has no CreateTopics). */
-export function allTopics(): string[] {
+/** Services that call others over request-reply, each with its own reply topic. */
+export const CALLERS = Object.freeze(['gateway', 'auth', 'connectors', 'transfer', 'webhooks'] as const);
+export type Caller = (typeof CALLERS)[number];
+
+/**
+ * Where the servers answer one calling service: one topic per caller group
+ * (not per request topic), each instance of the caller owning some of its
+ * partitions and naming one of them in every request.
+ */
+export function replyTopicOf(caller: Caller): string {
+  return `${caller}.replies`;
+}
+
+/**
+ * Partitions per topic kind. Requests: concurrency within a partition serves
+ * the load, so partitions only bound how many instances of the serving service
+ * share it. Replies: one per caller instance at most. Events: ordered per key,
+ * handled concurrently across keys, so a few more. Dead letters: a trickle.
+ */
+export const TOPIC_PARTITIONS = Object.freeze({ request: 6, reply: 6, event: 12, deadLetter: 1 });
+
+/** Every topic with its partition count: what the development broker pre-creates and docker/kafka-acls.sh creates. */
+export function topicLayout(): Array<{ topic: string; partitions: number }> {
   const requests = [...requestTopicsOf('auth'), ...requestTopicsOf('connectors'), ...requestTopicsOf('transfer'), ...requestTopicsOf('webhooks')];
   const events = Object.values(TOPICS.events);
-  return [...requests, ...requests.map((t) => `${t}.reply`), ...events, ...events.map(deadLetterTopic)];
+  const p = TOPIC_PARTITIONS;
+  return [
+    ...requests.map((topic) => ({ topic, partitions: p.request })),
+    ...CALLERS.map((c) => ({ topic: replyTopicOf(c), partitions: p.reply })),
+    ...events.map((topic) => ({ topic, partitions: p.event })),
+    ...events.map((t) => ({ topic: deadLetterTopic(t), partitions: p.deadLetter })),
+  ];
+}
+
+/** Every topic name (see topicLayout). */
+export function allTopics(): string[] {
+  return topicLayout().map((t) => t.topic);
 }

@@ -1,1 +1,3 @@
 export * from './kafka-options';
+export * from './batching-producer';
+export * from './offset-tracker';

@@ -5,7 +5,7 @@ import { kafkaSecurityProblems } from '../config/env';
 import { kafkaSecurity, type KafkaSettings } from './kafka-options';
 
 describe('Kafka SASL and TLS settings', () => {
-  const base: KafkaSettings = { KAFKA_BROKERS: 'k:9093', KAFKA_MAX_WAIT_MS: 100, KAFKA_PARTITIONS_CONCURRENCY: 3 };
+  const base: KafkaSettings = { KAFKA_BROKERS: 'k:9093', KAFKA_MAX_WAIT_MS: 100, KAFKA_PARTITIONS_CONCURRENCY: 3, KAFKA_HANDLER_CONCURRENCY: 64 };
   const dir = mkdtempSync(join(tmpdir(), 'kafka-tls-'));
   const ca = join(dir, 'ca.pem');
   writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');

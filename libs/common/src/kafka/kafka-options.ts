@@ -1,4 +1,4 @@
-import { Transport, type KafkaOptions } from '@nestjs/microservices';
+import type { KafkaOptions } from '@nestjs/microservices';
 import { readFileSync } from 'node:fs';
 import { logLevel, Partitioners, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -7,6 +7,7 @@ export interface KafkaSettings {
   KAFKA_BROKERS: string;
   KAFKA_MAX_WAIT_MS: number;
   KAFKA_PARTITIONS_CONCURRENCY: number;
+  KAFKA_HANDLER_CONCURRENCY: number;
   KAFKA_SASL_MECHANISM?: '' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
   KAFKA_SASL_USERNAME?: string;
   KAFKA_SASL_PASSWORD?: string;
@@ -45,8 +46,18 @@ function kafkaLogCreator(logger: Logger): logCreator {
   };
 }
 
-/** Options shared by servers and clients; nothing here knows which broker implementation answers. */
-export function kafkaOptions(settings: KafkaSettings, name: string, logger: Logger, opts: { fromBeginning?: boolean } = {}): KafkaOptions['options'] {
+type NestKafkaOptions = NonNullable<KafkaOptions['options']>;
+export type KafkaTransportOptions = NestKafkaOptions & Required<Pick<NestKafkaOptions, 'client' | 'consumer' | 'producer' | 'run' | 'subscribe'>>;
+
+/**
+ * Options shared by servers and clients; nothing here knows which broker
+ * implementation answers. `fromBeginning`: where a consumer group starts on a
+ * partition it has never committed on. `false` (latest) suits request
+ * topics, whose callers have long given up on anything older; an event
+ * consumer that must lose nothing starts at the earliest offset, or it would
+ * skip what was published before its first commit on that partition.
+ */
+export function kafkaOptions(settings: KafkaSettings, name: string, logger: Logger, opts: { fromBeginning?: boolean } = {}): KafkaTransportOptions {
   return {
     client: {
       clientId: name,
@@ -67,16 +78,4 @@ export function kafkaOptions(settings: KafkaSettings, name: string, logger: Logg
     subscribe: { fromBeginning: opts.fromBeginning ?? false },
     producer: { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true },
   };
-}
-
-/**
- * The microservice (server) side of a back service: its own consumer group.
- * `fromBeginning`: where the group starts on a partition it has never
- * committed on. `false` (latest) suits request topics, whose callers have long
- * given up on anything older; an event consumer that must lose nothing starts
- * at the earliest offset, or it would skip what was published before its first
- * commit on that partition.
- */
-export function kafkaServerOptions(settings: KafkaSettings, service: string, logger: Logger, opts: { fromBeginning?: boolean } = {}): KafkaOptions {
-  return { transport: Transport.KAFKA, options: kafkaOptions(settings, service, logger, opts) };
 }

@@ -1,7 +1,8 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { kafkaServerOptions, type KafkaSettings } from '../kafka';
+import { kafkaOptions, type KafkaSettings } from '../kafka';
+import { KafkaRpcServer } from '../rpc/rpc-server';
 import { PinoNestLogger } from '../logging';
 import { GracefulShutdown } from './graceful-shutdown';
 
@@ -17,14 +18,18 @@ export async function bootstrapService(opts: {
   port: number;
   host: string;
   configure?: (app: INestApplication) => void;
-  /** See kafkaServerOptions. */
+  /** See kafkaOptions. */
   fromBeginning?: boolean;
 }): Promise<INestApplication> {
   const app = await NestFactory.create(opts.module, { logger: new PinoNestLogger(opts.logger), bodyParser: false });
   const shutdown = new GracefulShutdown(app, opts.logger, opts.service, opts.settings.SHUTDOWN_GRACE_MS);
   app.use(shutdown.middleware);
   opts.configure?.(app);
-  app.connectMicroservice(kafkaServerOptions(opts.settings, opts.service, opts.logger, { fromBeginning: opts.fromBeginning }), { inheritAppConfig: true });
+  const server = new KafkaRpcServer(kafkaOptions(opts.settings, opts.service, opts.logger, { fromBeginning: opts.fromBeginning }), {
+    concurrency: opts.settings.KAFKA_HANDLER_CONCURRENCY,
+    logger: opts.logger,
+  });
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   shutdown.listen();
   await app.startAllMicroservices();
   await app.listen(opts.port, opts.host);

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { Contract } from '../contracts';
 import { HEALTH_PROBES, HealthController, kafkaProbe, postgresProbe, redisProbe, type HealthProbe } from '../health';
-import { TOPICS } from '../contracts/topics';
+import { TOPICS, type Caller } from '../contracts/topics';
 import { beforeScrape, ConsumerLagProbe, MetricsController, startDefaultMetrics } from '../metrics';
 import { spans } from '../tracing/otlp-exporter';
 import { EventPublisher, RpcClient, type RpcSettings } from '../rpc';
@@ -16,10 +16,10 @@ import { CONFIG, EVENT_PUBLISHER, LOGGER, RPC_CLIENT } from './tokens';
 export const REDIS = Symbol('REDIS');
 
 export interface ServiceCoreOptions {
-  service: string;
+  service: Caller;
   config: RpcSettings & { REDIS_URL?: string; OTEL_EXPORTER_OTLP_ENDPOINT?: string };
   logger: Logger;
-  /** Contracts this service calls on others (their replies are subscribed to). */
+  /** Contracts this service calls on others (with none, it runs no reply consumer). */
   calls: Contract<z.ZodType, unknown>[];
   database: boolean;
   redis: boolean;
@@ -50,7 +50,7 @@ export class ServiceCoreModule {
       {
         provide: RPC_CLIENT,
         useFactory: () => {
-          const client = new RpcClient(opts.config, `${opts.service}-rpc`, opts.calls, opts.logger);
+          const client = new RpcClient(opts.config, opts.service, opts.calls, opts.logger);
           // Connect in the background: a late broker must not block start-up or health.
           client.connect().catch(() => undefined);
           return client;
