@@ -63,9 +63,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 # 5. The development Kafka broker (librdkafka's mock cluster).
-if [ ! -x "$RUN/bin/kafka-dev-broker" ] || [ tools/kafka-dev-broker/kafka-dev-broker.c -nt "$RUN/bin/kafka-dev-broker" ]; then
+if [ ! -x "$RUN/bin/kafka-dev-broker" ] || [ tools/kafka-dev-broker/kafka-dev-broker.c -nt "$RUN/bin/kafka-dev-broker" ] || [ tools/kafka-dev-broker/fetch-proxy.c -nt "$RUN/bin/kafka-dev-broker" ]; then
   log "building the development Kafka broker"
-  cc -O2 -Wall -o "$RUN/bin/kafka-dev-broker" tools/kafka-dev-broker/kafka-dev-broker.c -lrdkafka
+  cc -O2 -Wall -o "$RUN/bin/kafka-dev-broker" tools/kafka-dev-broker/kafka-dev-broker.c tools/kafka-dev-broker/fetch-proxy.c -lrdkafka
 fi
 
 # 6. TypeScript.

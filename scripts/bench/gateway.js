@@ -18,7 +18,7 @@ const { Stack, RUN } = require('../lib/stack');
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
 const DURATION = Number(process.env.BENCH_DURATION_S || 20);
-const MAX_WAIT_MS = process.env.KAFKA_MAX_WAIT_MS || '5';
+const MAX_WAIT_MS = process.env.KAFKA_MAX_WAIT_MS || '500';
 
 async function main() {
   const secrets = benchSecrets();

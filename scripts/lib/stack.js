@@ -57,7 +57,7 @@ function serviceEnvs({ broker, basePort, database, secrets, localRoot, extra = {
     NODE_ENV: env.NODE_ENV || 'development',
     LOG_LEVEL: 'info',
     KAFKA_BROKERS: broker,
-    KAFKA_MAX_WAIT_MS: '20',
+    KAFKA_MAX_WAIT_MS: '500',
     KAFKA_PARTITIONS_CONCURRENCY: '12',
   };
   const db = (svc) => `postgres://svc_${svc}:svc_${svc}@127.0.0.1:5432/${database}`;

@@ -19,8 +19,8 @@ export const logEnv = {
 export const kafkaEnv = {
   /** Comma-separated host:port list. */
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
-  /** How long a fetch may wait for data. Small in development: the dev broker holds every fetch this long. */
-  KAFKA_MAX_WAIT_MS: positiveInt(100),
+  /** How long a fetch may wait for data when there is none; the broker answers as soon as data arrives (the dev broker too, ADR 0009). */
+  KAFKA_MAX_WAIT_MS: positiveInt(500),
   /** How long a caller waits for a reply before answering 504. */
   KAFKA_REQUEST_TIMEOUT_MS: positiveInt(10_000),
   /** Partitions each consumer works on at once. */

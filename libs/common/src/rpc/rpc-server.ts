@@ -1,5 +1,5 @@
 import { ServerKafka, type KafkaContext, type OutgoingResponse } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, EachMessagePayload, KafkaMessage, RecordMetadata } from 'kafkajs';
+import { Kafka, type Consumer, type EachBatchPayload, type EachMessagePayload, type KafkaMessage, type RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
 import { PerKeyOrder, Semaphore } from '../async';
 import { BatchingProducer, OffsetTracker, type KafkaTransportOptions } from '../kafka';
@@ -43,6 +43,11 @@ export class KafkaRpcServer extends ServerKafka {
   constructor(options: KafkaTransportOptions, private readonly tuning: RpcServerTuning) {
     super(options);
     this.places = new Semaphore(tuning.concurrency);
+  }
+
+  /** kafkajs directly: Nest's loader imports it dynamically, which Jest cannot. */
+  override async createClient<T = Kafka>(): Promise<T> {
+    return new Kafka({ ...this.options.client, clientId: this.clientId, brokers: this.brokers as string[] }) as T;
   }
 
   override async bindEvents(consumer: Consumer): Promise<void> {
