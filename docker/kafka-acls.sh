@@ -22,6 +22,12 @@ $ACLS --allow-principal User:svc_gateway --operation Read --operation Describe -
   --topic connectors.folder.get.reply \
   --topic connectors.folder.list.reply \
   --topic connectors.id.encode.reply \
+  --topic connectors.link.create.reply \
+  --topic connectors.link.delete.reply \
+  --topic connectors.link.get.reply \
+  --topic connectors.link.list.reply \
+  --topic connectors.link.resolve.reply \
+  --topic connectors.link.update.reply \
   --topic connectors.multipart.abort.reply \
   --topic connectors.multipart.complete.reply \
   --topic connectors.multipart.create.reply \
@@ -29,6 +35,9 @@ $ACLS --allow-principal User:svc_gateway --operation Read --operation Describe -
   --topic connectors.object.copy.reply \
   --topic connectors.object.delete.reply \
   --topic connectors.object.update.reply \
+  --topic connectors.properties.delete.reply \
+  --topic connectors.properties.get.reply \
+  --topic connectors.properties.update.reply \
   --topic connectors.storage.presign.reply \
   --topic connectors.storage.search.reply \
   --topic transfer.presigned_upload.create.reply \
@@ -70,6 +79,12 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic connectors.folder.get \
   --topic connectors.folder.list \
   --topic connectors.id.encode \
+  --topic connectors.link.create \
+  --topic connectors.link.delete \
+  --topic connectors.link.get \
+  --topic connectors.link.list \
+  --topic connectors.link.resolve \
+  --topic connectors.link.update \
   --topic connectors.multipart.abort \
   --topic connectors.multipart.complete \
   --topic connectors.multipart.create \
@@ -77,6 +92,9 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic connectors.object.copy \
   --topic connectors.object.delete \
   --topic connectors.object.update \
+  --topic connectors.properties.delete \
+  --topic connectors.properties.get \
+  --topic connectors.properties.update \
   --topic connectors.storage.presign \
   --topic connectors.storage.search \
   --topic transfer.presigned_upload.create \
@@ -155,6 +173,12 @@ $ACLS --allow-principal User:svc_connectors --operation Read --operation Describ
   --topic connectors.folder.get \
   --topic connectors.folder.list \
   --topic connectors.id.encode \
+  --topic connectors.link.create \
+  --topic connectors.link.delete \
+  --topic connectors.link.get \
+  --topic connectors.link.list \
+  --topic connectors.link.resolve \
+  --topic connectors.link.update \
   --topic connectors.multipart.abort \
   --topic connectors.multipart.complete \
   --topic connectors.multipart.create \
@@ -162,6 +186,9 @@ $ACLS --allow-principal User:svc_connectors --operation Read --operation Describ
   --topic connectors.object.copy \
   --topic connectors.object.delete \
   --topic connectors.object.update \
+  --topic connectors.properties.delete \
+  --topic connectors.properties.get \
+  --topic connectors.properties.update \
   --topic connectors.storage.presign \
   --topic connectors.storage.search
 $ACLS --allow-principal User:svc_connectors --operation Write --operation Describe --operation Create \
@@ -180,6 +207,12 @@ $ACLS --allow-principal User:svc_connectors --operation Write --operation Descri
   --topic connectors.folder.get.reply \
   --topic connectors.folder.list.reply \
   --topic connectors.id.encode.reply \
+  --topic connectors.link.create.reply \
+  --topic connectors.link.delete.reply \
+  --topic connectors.link.get.reply \
+  --topic connectors.link.list.reply \
+  --topic connectors.link.resolve.reply \
+  --topic connectors.link.update.reply \
   --topic connectors.multipart.abort.reply \
   --topic connectors.multipart.complete.reply \
   --topic connectors.multipart.create.reply \
@@ -187,6 +220,9 @@ $ACLS --allow-principal User:svc_connectors --operation Write --operation Descri
   --topic connectors.object.copy.reply \
   --topic connectors.object.delete.reply \
   --topic connectors.object.update.reply \
+  --topic connectors.properties.delete.reply \
+  --topic connectors.properties.get.reply \
+  --topic connectors.properties.update.reply \
   --topic connectors.storage.presign.reply \
   --topic connectors.storage.search.reply \
   --topic file.deleted \
