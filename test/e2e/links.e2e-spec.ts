@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import request from 'supertest';
 import * as s3Server from '../../apps/connectors/test/servers/s3';
+import { connectorsRowsOf, waitUntilNoRows } from './support/connectors-db';
 import { bytesOf, createApp, startTestStack, type TestStack } from './support/test-stack';
 
 jest.setTimeout(120_000);
@@ -21,18 +21,6 @@ describe('shared links', () => {
   /** The public URL, fetched like a stranger would: no Authorization header. */
   const visit = (url: string, query = '') => api().get(new URL(url).pathname + query);
   const visitBytes = (url: string, query = '') => bytesOf(visit(url, query));
-
-  /** Link rows the connectors schema holds for an account (account ids are unique in the database). */
-  const storedLinks = async (accountId: number): Promise<number> => {
-    const db = new Client({ connectionString: `postgres://svc_connectors:svc_connectors@127.0.0.1:5432/${process.env.TEST_DATABASE ?? 'unified_storage_test'}` });
-    await db.connect();
-    try {
-      const { rows } = await db.query('SELECT count(*)::int AS n FROM connectors.links WHERE account_id = $1', [accountId]);
-      return rows[0].n as number;
-    } finally {
-      await db.end();
-    }
-  };
 
   beforeAll(async () => {
     stack = await startTestStack(21180, {
@@ -253,10 +241,9 @@ describe('shared links', () => {
       const doomed = await upload('account-doomed.bin', 'bytes', other);
       const link = (await asA(api().post(`/v1/accounts/${other}/storage/links`)).send({ file_id: doomed.id, direct: true }).expect(201)).body;
       await visitBytes(link.url).expect(200);
-      expect(await storedLinks(other)).toBe(1);
+      expect(await connectorsRowsOf('links', other)).toBe(1);
       await asA(api().delete(`/v1/accounts/${other}`)).expect(204);
-      for (let i = 0; i < 50 && (await storedLinks(other)) > 0; i++) await new Promise((r) => setTimeout(r, 200));
-      expect(await storedLinks(other)).toBe(0);
+      expect(await waitUntilNoRows('links', other)).toBe(0);
       await visit(link.url).expect(404);
     });
   });

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import request from 'supertest';
 import * as s3Server from '../../apps/connectors/test/servers/s3';
+import { connectorsRowsOf, waitUntilNoRows } from './support/connectors-db';
 import { createApp, startTestStack, type TestStack } from './support/test-stack';
 
 jest.setTimeout(120_000);
@@ -21,18 +21,6 @@ describe('file properties', () => {
     keyB = (await createApp(stack, 'properties B')).apiKey;
     s3 = await s3Server.start();
   });
-
-  /** Property rows the connectors schema holds for an account (account ids are unique in the database). */
-  const storedRows = async (accountId: number): Promise<number> => {
-    const db = new Client({ connectionString: `postgres://svc_connectors:svc_connectors@127.0.0.1:5432/${process.env.TEST_DATABASE ?? 'unified_storage_test'}` });
-    await db.connect();
-    try {
-      const { rows } = await db.query('SELECT count(*)::int AS n FROM connectors.file_properties WHERE account_id = $1', [accountId]);
-      return rows[0].n as number;
-    } finally {
-      await db.end();
-    }
-  };
 
   afterAll(async () => {
     await s3?.stop();
@@ -167,11 +155,10 @@ describe('file properties', () => {
       const other = (await asA(api().post('/v1/accounts')).send(accountBody()).expect(201)).body.id;
       const file = await asA(api().post(`/v1/accounts/${other}/storage/files`)).set('X-Kloudless-Metadata', JSON.stringify({ name: 'doomed.txt', parent_id: 'root' })).send('z').expect(201);
       await asA(api().patch(`/v1/accounts/${other}/storage/files/${file.body.id}/properties`)).send([{ key: 'k', value: 'v' }]).expect(200);
-      expect(await storedRows(other)).toBe(1);
+      expect(await connectorsRowsOf('file_properties', other)).toBe(1);
       await asA(api().delete(`/v1/accounts/${other}`)).expect(204);
       await asA(api().get(`/v1/accounts/${other}/storage/files/${file.body.id}/properties`)).expect(404);
-      for (let i = 0; i < 50 && (await storedRows(other)) > 0; i++) await new Promise((r) => setTimeout(r, 200));
-      expect(await storedRows(other)).toBe(0);
+      expect(await waitUntilNoRows('file_properties', other)).toBe(0);
     });
   });
 });

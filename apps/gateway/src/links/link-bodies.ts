@@ -1,14 +1,26 @@
 import { z } from 'zod';
 import { NotFoundError } from '@app/common';
 
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** Epoch ms of an ISO 8601 date or date-time, or NaN; calendar-checked (no 31 February rolling into March). */
+export function parseIsoDateTime(value: string): number {
+  const m = ISO_DATE_TIME.exec(value);
+  if (!m) return NaN;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((v) => (v === undefined ? undefined : Number(v))) as number[];
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return NaN;
+  if (m[7] && m[4] === undefined) return NaN; // a zone needs a time
+  const normalized = m[4] === undefined ? `${value}T00:00:00Z` : m[7] ? value : `${value}Z`;
+  return Date.parse(normalized.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
+
 /**
  * ISO 8601 date-time; one without an offset (python's `isoformat()` of a naive
  * datetime) is read as UTC. Answered in canonical form (`…Z`).
  */
 const isoDateTime = z.string().max(64).transform((value, ctx) => {
-  const withZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value);
-  const naive = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value);
-  const ms = withZone ? Date.parse(value) : naive ? Date.parse(value.includes('T') ? `${value}Z` : `${value}T00:00:00Z`) : NaN;
+  const ms = parseIsoDateTime(value);
   if (!Number.isFinite(ms)) {
     ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time, e.g. 2030-01-31T12:00:00Z' });
     return z.NEVER;
