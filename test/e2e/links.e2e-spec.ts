@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
-import * as s3Server from '../../apps/connectors/test/servers/s3';
 import { connectorsRowsOf, waitUntilNoRows } from './support/connectors-db';
-import { bytesOf, createApp, startTestStack, type TestStack } from './support/test-stack';
+import { bytesOf } from './support/test-stack';
+import { twoAppsOnLocalAndS3 } from './support/two-apps';
 
 jest.setTimeout(120_000);
 
@@ -10,37 +10,14 @@ const GUESSES_PER_MINUTE = 3;
 
 /** Shared links over local disk and S3: the links API, and the public URL served without an API key. */
 describe('shared links', () => {
-  let stack: TestStack;
-  let keyA: string;
-  let keyB: string;
-  let s3: Awaited<ReturnType<typeof s3Server.start>>;
-  const api = () => request(stack.gatewayUrl);
-  const asA = (req: request.Test) => req.set('Authorization', `APIKey ${keyA}`);
-  const asB = (req: request.Test) => req.set('Authorization', `APIKey ${keyB}`);
+  const { world, services } = twoAppsOnLocalAndS3(21180, { gateway: { LINK_PASSWORD_FAILURES_PER_MINUTE: String(GUESSES_PER_MINUTE) } }, 'links');
+  const api = () => request(world.stack.gatewayUrl);
+  const asA = (req: request.Test) => req.set('Authorization', `APIKey ${world.keyA}`);
+  const asB = (req: request.Test) => req.set('Authorization', `APIKey ${world.keyB}`);
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   /** The public URL, fetched like a stranger would: no Authorization header. */
   const visit = (url: string, query = '') => api().get(new URL(url).pathname + query);
   const visitBytes = (url: string, query = '') => bytesOf(visit(url, query));
-
-  beforeAll(async () => {
-    stack = await startTestStack(21180, {
-      gateway: { RATE_LIMIT_PER_SECOND: '1000', LINK_PASSWORD_FAILURES_PER_MINUTE: String(GUESSES_PER_MINUTE) },
-      connectors: { OUTBOUND_ALLOW_NETWORKS: 'loopback' },
-    });
-    keyA = (await createApp(stack, 'links A')).apiKey;
-    keyB = (await createApp(stack, 'links B')).apiKey;
-    s3 = await s3Server.start();
-  });
-
-  afterAll(async () => {
-    await s3?.stop();
-    await stack?.stop();
-  });
-
-  const services: [string, () => { service: string; config: object }][] = [
-    ['local', () => ({ service: 'local', config: { path: 'links' } })],
-    ['s3', () => ({ service: 's3_compatible', config: s3.config })],
-  ];
 
   describe.each(services)('on %s', (_name, accountBody) => {
     let account: number;
@@ -64,7 +41,7 @@ describe('shared links', () => {
       expect(res.body).toMatchObject({ file_id: file.id, account, active: true, direct: false, password: false, expiration: null, api: 'storage', type: 'link' });
       expect(new Date(res.body.created).toISOString()).toBe(res.body.created);
       const url = new URL(res.body.url);
-      expect(url.origin).toBe(new URL(stack.gatewayUrl).origin);
+      expect(url.origin).toBe(new URL(world.stack.gatewayUrl).origin);
       const token = /^\/v1\/links\/([A-Za-z0-9_-]+)$/.exec(url.pathname)?.[1];
       expect(token?.length).toBeGreaterThanOrEqual(43); // ≥ 32 random bytes
       expect(res.body.url).not.toContain(res.body.id);
@@ -200,8 +177,8 @@ describe('shared links', () => {
 
       const future = await createLink({ direct: true, expiration: new Date(Date.now() + 3_600_000).toISOString() });
       await visitBytes(future.url).expect(200);
-      await visit(`${stack.gatewayUrl}/v1/links/${'x'.repeat(43)}`).expect(404);
-      await visit(`${stack.gatewayUrl}/v1/links/short`).expect(404);
+      await visit(`${world.stack.gatewayUrl}/v1/links/${'x'.repeat(43)}`).expect(404);
+      await visit(`${world.stack.gatewayUrl}/v1/links/short`).expect(404);
     });
 
     it('answers 404 once the file is deleted, even when a new file takes its place', async () => {

@@ -1,36 +1,15 @@
 import request from 'supertest';
-import * as s3Server from '../../apps/connectors/test/servers/s3';
 import { connectorsRowsOf, waitUntilNoRows } from './support/connectors-db';
-import { createApp, startTestStack, type TestStack } from './support/test-stack';
+import { twoAppsOnLocalAndS3 } from './support/two-apps';
 
 jest.setTimeout(120_000);
 
 /** App-defined file properties over local disk and S3, and the permissions routes our services cannot serve. */
 describe('file properties', () => {
-  let stack: TestStack;
-  let keyA: string;
-  let keyB: string;
-  let s3: Awaited<ReturnType<typeof s3Server.start>>;
-  const api = () => request(stack.gatewayUrl);
-  const asA = (req: request.Test) => req.set('Authorization', `APIKey ${keyA}`);
-  const asB = (req: request.Test) => req.set('Authorization', `APIKey ${keyB}`);
-
-  beforeAll(async () => {
-    stack = await startTestStack(21080, { gateway: { RATE_LIMIT_PER_SECOND: '1000' }, connectors: { OUTBOUND_ALLOW_NETWORKS: 'loopback' } });
-    keyA = (await createApp(stack, 'properties A')).apiKey;
-    keyB = (await createApp(stack, 'properties B')).apiKey;
-    s3 = await s3Server.start();
-  });
-
-  afterAll(async () => {
-    await s3?.stop();
-    await stack?.stop();
-  });
-
-  const services: [string, () => { service: string; config: object }][] = [
-    ['local', () => ({ service: 'local', config: { path: 'props' } })],
-    ['s3', () => ({ service: 's3_compatible', config: s3.config })],
-  ];
+  const { world, services } = twoAppsOnLocalAndS3(21080, {}, 'props');
+  const api = () => request(world.stack.gatewayUrl);
+  const asA = (req: request.Test) => req.set('Authorization', `APIKey ${world.keyA}`);
+  const asB = (req: request.Test) => req.set('Authorization', `APIKey ${world.keyB}`);
 
   describe.each(services)('on %s', (_name, accountBody) => {
     let account: number;
