@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { connectorsRowsOf, waitUntilNoRows } from './support/connectors-db';
 import { bytesOf } from './support/test-stack';
@@ -10,7 +12,10 @@ const GUESSES_PER_MINUTE = 3;
 
 /** Shared links over local disk and S3: the links API, and the public URL served without an API key. */
 describe('shared links', () => {
-  const { world, services } = twoAppsOnLocalAndS3(21180, { gateway: { LINK_PASSWORD_FAILURES_PER_MINUTE: String(GUESSES_PER_MINUTE) } }, 'links');
+  // info: the access log is written, so the last case can check that it holds no token and no password
+  const { world, services } = twoAppsOnLocalAndS3(21180, { common: { LOG_LEVEL: 'info' }, gateway: { LINK_PASSWORD_FAILURES_PER_MINUTE: String(GUESSES_PER_MINUTE) } }, 'links');
+  /** Every token handed out, and the passwords used: none may appear in any service's log. */
+  const secrets = new Set<string>(['s3cret pass', 's3cret%20pass', 'form pass', 'form+pass']);
   const api = () => request(world.stack.gatewayUrl);
   const asA = (req: request.Test) => req.set('Authorization', `APIKey ${world.keyA}`);
   const asB = (req: request.Test) => req.set('Authorization', `APIKey ${world.keyB}`);
@@ -27,7 +32,11 @@ describe('shared links', () => {
     const links = () => `${base()}/links`;
     const upload = async (name: string, body: Buffer | string = bytes, acc = account) =>
       (await asA(api().post(`/v1/accounts/${acc}/storage/files`)).set('X-Kloudless-Metadata', JSON.stringify({ name, parent_id: 'root' })).set('Content-Type', 'application/octet-stream').send(body).expect(201)).body;
-    const createLink = async (body: object) => (await asA(api().post(links())).send({ file_id: file.id, ...body }).expect(201)).body;
+    const createLink = async (body: object) => {
+      const link = (await asA(api().post(links())).send({ file_id: file.id, ...body }).expect(201)).body;
+      secrets.add(new URL(link.url).pathname.split('/').pop()!);
+      return link;
+    };
 
     beforeAll(async () => {
       account = (await asA(api().post('/v1/accounts')).send(accountBody()).expect(201)).body.id;
@@ -223,5 +232,12 @@ describe('shared links', () => {
       expect(await waitUntilNoRows('links', other)).toBe(0);
       await visit(link.url).expect(404);
     });
+  });
+
+  it('writes no link token and no password to any log line', async () => {
+    expect(secrets.size).toBeGreaterThan(20);
+    const logs = readdirSync(world.stack.logDir).map((f) => readFileSync(join(world.stack.logDir, f), 'utf8')).join('\n');
+    expect(logs).toContain('/v1/links/:token'); // the access log was written, with the token hidden
+    for (const secret of secrets) expect({ secret, logged: logs.includes(secret) }).toEqual({ secret, logged: false });
   });
 });
