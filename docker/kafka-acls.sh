@@ -32,6 +32,15 @@ $TOPICS --topic connectors.multipart.complete --partitions 6
 $TOPICS --topic connectors.multipart.abort --partitions 6
 $TOPICS --topic connectors.capabilities.get --partitions 6
 $TOPICS --topic connectors.storage.presign --partitions 6
+$TOPICS --topic connectors.properties.get --partitions 6
+$TOPICS --topic connectors.properties.update --partitions 6
+$TOPICS --topic connectors.properties.delete --partitions 6
+$TOPICS --topic connectors.link.create --partitions 6
+$TOPICS --topic connectors.link.list --partitions 6
+$TOPICS --topic connectors.link.get --partitions 6
+$TOPICS --topic connectors.link.update --partitions 6
+$TOPICS --topic connectors.link.delete --partitions 6
+$TOPICS --topic connectors.link.resolve --partitions 6
 $TOPICS --topic transfer.task.create --partitions 6
 $TOPICS --topic transfer.task.get --partitions 6
 $TOPICS --topic transfer.task.list --partitions 6
@@ -105,6 +114,12 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic connectors.folder.get \
   --topic connectors.folder.list \
   --topic connectors.id.encode \
+  --topic connectors.link.create \
+  --topic connectors.link.delete \
+  --topic connectors.link.get \
+  --topic connectors.link.list \
+  --topic connectors.link.resolve \
+  --topic connectors.link.update \
   --topic connectors.multipart.abort \
   --topic connectors.multipart.complete \
   --topic connectors.multipart.create \
@@ -112,6 +127,9 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic connectors.object.copy \
   --topic connectors.object.delete \
   --topic connectors.object.update \
+  --topic connectors.properties.delete \
+  --topic connectors.properties.get \
+  --topic connectors.properties.update \
   --topic connectors.storage.presign \
   --topic connectors.storage.search \
   --topic transfer.presigned_upload.create \
@@ -180,6 +198,12 @@ $ACLS --allow-principal User:svc_connectors --operation Read --operation Describ
   --topic connectors.folder.get \
   --topic connectors.folder.list \
   --topic connectors.id.encode \
+  --topic connectors.link.create \
+  --topic connectors.link.delete \
+  --topic connectors.link.get \
+  --topic connectors.link.list \
+  --topic connectors.link.resolve \
+  --topic connectors.link.update \
   --topic connectors.multipart.abort \
   --topic connectors.multipart.complete \
   --topic connectors.multipart.create \
@@ -187,6 +211,9 @@ $ACLS --allow-principal User:svc_connectors --operation Read --operation Describ
   --topic connectors.object.copy \
   --topic connectors.object.delete \
   --topic connectors.object.update \
+  --topic connectors.properties.delete \
+  --topic connectors.properties.get \
+  --topic connectors.properties.update \
   --topic connectors.replies \
   --topic connectors.storage.presign \
   --topic connectors.storage.search

@@ -6,7 +6,9 @@ import { AccessTokenEntity } from '../../apps/auth/src/tokens/access-token.entit
 import { OAuthCodeEntity } from '../../apps/auth/src/oauth/oauth-code.entity';
 import { OAuthStateEntity } from '../../apps/auth/src/oauth/oauth-state.entity';
 import { connectorsMigrations } from '../../apps/connectors/src/migrations';
+import { LinkEntity } from '../../apps/connectors/src/links/link.entity';
 import { MultipartSessionEntity } from '../../apps/connectors/src/multipart/multipart-session.entity';
+import { FilePropertyEntity } from '../../apps/connectors/src/properties/file-property.entity';
 import { ApiKeyEntity } from '../../apps/gateway/src/apps/api-key.entity';
 import { AppEntity } from '../../apps/gateway/src/apps/app.entity';
 import { RedirectUriEntity } from '../../apps/gateway/src/apps/redirect-uri.entity';
@@ -22,7 +24,7 @@ import { SubscriptionEntity } from '../../apps/webhooks/src/subscriptions/subscr
 const services: [string, Function[], Function[]][] = [
   ['gateway', [AppEntity, ApiKeyEntity, RedirectUriEntity], gatewayMigrations],
   ['auth', [AccountEntity, AccessTokenEntity, OAuthStateEntity, OAuthCodeEntity], authMigrations],
-  ['connectors', [MultipartSessionEntity], connectorsMigrations],
+  ['connectors', [MultipartSessionEntity, FilePropertyEntity, LinkEntity], connectorsMigrations],
   ['transfer', [TaskEntity], transferMigrations],
   ['webhooks', [SubscriptionEntity, EventEntity, DeliveryEntity, AttemptEntity], webhooksMigrations],
 ];

@@ -6,12 +6,21 @@ import type { ConnectorsConfig } from './connectors.config';
 import { ConnectorFactory } from './credentials/connector-factory';
 import { CredentialsController } from './credentials/credentials.controller';
 import { connectorsMigrations } from './migrations';
+import { LinkEntity } from './links/link.entity';
+import { LinksController } from './links/links.controller';
+import { LinksRepository } from './links/links.repository';
+import { LinksService } from './links/links.service';
 import { MultipartSessionEntity } from './multipart/multipart-session.entity';
 import { MultipartSessionRepository } from './multipart/multipart-session.repository';
 import { MultipartController } from './multipart/multipart.controller';
 import { MultipartService } from './multipart/multipart.service';
 import { AccountConnectors } from './storage/account-connectors';
+import { FilePropertyEntity } from './properties/file-property.entity';
+import { PropertiesController } from './properties/properties.controller';
+import { PropertiesRepository } from './properties/properties.repository';
+import { PropertiesService } from './properties/properties.service';
 import { AccountEventsController } from './storage/account-events.controller';
+import { FileAttachments } from './storage/file-attachments';
 import { StorageController } from './storage/storage.controller';
 import { StorageService } from './storage/storage.service';
 import { FileEvents } from './storage/upload-events';
@@ -31,13 +40,14 @@ export class ConnectorsModule {
       module: ConnectorsModule,
       imports: [
         ServiceCoreModule.forRoot({ service: 'connectors', config, logger, calls: [AccountCredentialsGet], database: true, redis: false, consumesEvents: [ACCOUNT_DELETED, ACCOUNT_TOKEN_REFRESHED, ACCOUNT_REAUTH_REQUIRED] }),
-        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'connectors', entities: [MultipartSessionEntity], migrations: connectorsMigrations })),
-        TypeOrmModule.forFeature([MultipartSessionEntity]),
+        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'connectors', entities: [MultipartSessionEntity, FilePropertyEntity, LinkEntity], migrations: connectorsMigrations })),
+        TypeOrmModule.forFeature([MultipartSessionEntity, LinkEntity]),
       ],
-      controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController],
+      controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController, PropertiesController, LinksController],
       providers: [
         ConnectorFactory, AccountConnectors, StorageService, StreamService, FileEvents,
         MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService, TransferPartsService, UrlUploadService, FolderCopyService,
+        FileAttachments, PropertiesRepository, PropertiesService, LinksRepository, LinksService,
       ],
     };
   }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import {
   AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, databaseOptions, EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList,
   MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule, TaskCancel, TaskCreate, TaskGet, TaskList, UploadLocationCreate, UploadLocationDelete, UploadLocationGet, UploadLocationList, UploadLocationResolve, UploadLocationUpdate, Presign, PresignedUploadCreate, PresignedUploadGet, PresignedUploadList, PresignedUploadMark, PresignedUploadDelete,
+  PropertiesGet, PropertiesUpdate, PropertiesDelete, LinkCreate, LinkList, LinkGet, LinkUpdate, LinkDelete, LinkResolve,
 } from '@app/common';
 import { AccessGuard } from './access/access.guard';
 import { BearerGrants } from './access/bearer-grants.service';
@@ -24,7 +25,14 @@ import { PublicErrorFilter } from './http/error.filter';
 import { gatewayMigrations } from './migrations';
 import { AuthFailures } from './rate-limit/auth-failures.service';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { LinkPasswordGuesses } from './links/link-password-guesses.service';
+import { LinksController } from './links/links.controller';
+import { LinksService } from './links/links.service';
+import { PublicLinksController } from './links/public-links.controller';
+import { PublicLinksService } from './links/public-links.service';
 import { FilesController } from './storage/files.controller';
+import { PermissionsController } from './storage/permissions.controller';
+import { PropertiesController } from './storage/properties.controller';
 import { FoldersController } from './storage/folders.controller';
 import { MultipartController } from './storage/multipart.controller';
 import { StorageMiscController } from './storage/storage-misc.controller';
@@ -44,6 +52,7 @@ const calls = [
   TaskCreate, TaskGet, TaskList, TaskCancel,
   UploadLocationCreate, UploadLocationList, UploadLocationGet, UploadLocationUpdate, UploadLocationDelete, UploadLocationResolve,
   Presign, PresignedUploadCreate, PresignedUploadGet, PresignedUploadList, PresignedUploadMark, PresignedUploadDelete,
+  PropertiesGet, PropertiesUpdate, PropertiesDelete, LinkCreate, LinkList, LinkGet, LinkUpdate, LinkDelete, LinkResolve,
   ...webhookCalls,
 ];
 
@@ -56,7 +65,8 @@ export class GatewayModule {
         ServiceCoreModule.forRoot({ service: 'gateway', config, logger, calls, database: true, redis: true }),
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'gateway', entities: [AppEntity, ApiKeyEntity, RedirectUriEntity], migrations: gatewayMigrations })),
       ],
-      controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, UploadLocationsController, FilesApiController, WebhooksController],
+      controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, UploadLocationsController, FilesApiController, WebhooksController,
+        PropertiesController, PermissionsController, LinksController, PublicLinksController],
       providers: [
         AppRepository,
         AppService,
@@ -66,6 +76,9 @@ export class GatewayModule {
         StreamProxy,
         TransfersService,
         FilesApiService,
+        LinksService,
+        PublicLinksService,
+        LinkPasswordGuesses,
         // Guards run in this order: who is calling, then how often, then the body.
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

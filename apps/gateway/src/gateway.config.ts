@@ -30,6 +30,8 @@ export const gatewayConfigShape = {
   RATE_LIMIT_APP_PER_SECOND: envPieces.positiveInt(50),
   /** Failed authentications per client address per minute before that address is refused (429) for the rest of the minute. */
   AUTH_FAILURES_PER_MINUTE: envPieces.positiveInt(30),
+  /** Wrong passwords per shared link per minute; past it the link refuses every password (429) for the rest of the minute. */
+  LINK_PASSWORD_FAILURES_PER_MINUTE: envPieces.positiveInt(10),
   /** The gateway's address as clients reach it, for the signed upload and download URLs it hands out; empty: the request's own scheme and Host. */
   PUBLIC_URL: z.union([z.literal(''), url]).default(''),
   /** How long a presigned upload URL (and a file's download URL) stays valid (seed 001: 15 minutes). */

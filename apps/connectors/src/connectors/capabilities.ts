@@ -68,11 +68,12 @@ export function capabilitiesOf(traits: ConnectorTraits): Capabilities {
     can_delete_folder: true,
     multipart_uploads_supported_for_files: traits.has('openChunkWriter'),
     can_search_file_name: traits.has('search'),
-    // The contract has no permissions or properties calls yet.
+    // None of our services has a permissions model (…/permissions answers 501).
     permissions_supported_for_files: false,
-    can_list_properties: false,
-    properties_supported_for_files: false,
-    can_delete_all_properties: false,
+    // Properties are kept by the platform (connectors' own table), so every service has them.
+    can_list_properties: true,
+    properties_supported_for_files: true,
+    can_delete_all_properties: true,
   };
   return Object.fromEntries(CAPABILITY_NAMES.map((name) => [name, { value: values[name] }])) as Capabilities;
 }

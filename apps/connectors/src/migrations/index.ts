@@ -1,5 +1,6 @@
 import { CreateMultipartSessions1763900000000 } from './1763900000000-create-multipart-sessions';
 import { MultipartUploadState1764200000000 } from './1764200000000-multipart-upload-state';
+import { PropertiesAndLinks1765100000000 } from './1765100000000-properties-and-links';
 
 /** Every migration of the connectors schema, oldest first. */
-export const connectorsMigrations = [CreateMultipartSessions1763900000000, MultipartUploadState1764200000000];
+export const connectorsMigrations = [CreateMultipartSessions1763900000000, MultipartUploadState1764200000000, PropertiesAndLinks1765100000000];

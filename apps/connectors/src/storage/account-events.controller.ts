@@ -2,16 +2,19 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { ACCOUNT_DELETED, ACCOUNT_REAUTH_REQUIRED, ACCOUNT_TOKEN_REFRESHED, type DomainEvent } from '@app/common';
 import { AccountConnectors } from './account-connectors';
+import { FileAttachments } from './file-attachments';
 
 /** Account events that change what connectors may keep in memory. */
 @Controller()
 export class AccountEventsController {
-  constructor(private readonly connectors: AccountConnectors) {}
+  constructor(private readonly connectors: AccountConnectors, private readonly attachments: FileAttachments) {}
 
   /** Deleted, refreshed (the cached access token is stale) or needing re-authorization: drop the live connector. */
   @EventPattern(ACCOUNT_DELETED)
-  accountDeleted(@Payload() event: DomainEvent<unknown>) {
+  async accountDeleted(@Payload() event: DomainEvent<unknown>) {
     this.forget(event);
+    // Its files' properties and links go too (an account id is never reused, but nothing should linger).
+    if (event?.appId && typeof event.accountId === 'number') await this.attachments.accountDeleted({ appId: event.appId, accountId: event.accountId });
   }
 
   @EventPattern(ACCOUNT_TOKEN_REFRESHED)

@@ -17,6 +17,7 @@ import {
 } from '@app/common';
 import { has, type Connector, type Entry } from '../connectors/connector';
 import { AccountConnectors } from './account-connectors';
+import { FileAttachments } from './file-attachments';
 import { searchNames } from './name-search';
 import { assertFree, entryOf, parentFolder, statOrNull } from './object-paths';
 import { PageCursors } from './page-cursors';
@@ -33,7 +34,7 @@ interface RawOption {
 export class StorageService {
   private readonly cursors = new PageCursors();
 
-  constructor(private readonly accounts: AccountConnectors) {}
+  constructor(private readonly accounts: AccountConnectors, private readonly attachments: FileAttachments) {}
 
   async listFolder(meta: MessageMeta, input: { folderId: string; page: number; pageSize: number } & RawOption): Promise<ObjectList<PublicStorageObject>> {
     const { connector, accountId } = await this.open(meta);
@@ -72,7 +73,9 @@ export class StorageService {
       throw new AppError('invalid_parent_folder', 'A folder cannot be moved into itself.');
     }
     await assertFree(connector, target);
-    return toStorageObject(await connector.move(entry.path, target), accountId, input);
+    const moved = await connector.move(entry.path, target);
+    await this.attachments.moved({ appId: meta.appId, accountId }, entry.path, target, entry.kind);
+    return toStorageObject(moved, accountId, input);
   }
 
   async copy(meta: MessageMeta, input: { kind: Kind; id: string; parentId: string; name?: string } & RawOption): Promise<PublicStorageObject> {
@@ -88,10 +91,12 @@ export class StorageService {
   }
 
   async delete(meta: MessageMeta, input: { kind: Kind; id: string; recursive: boolean }): Promise<{ deleted: true }> {
-    const { connector } = await this.open(meta);
+    const { connector, accountId } = await this.open(meta);
     const entry = await entryOf(connector, input.id, input.kind);
     if (entry.path === '') throw new ForbiddenError('The root folder cannot be deleted.');
     await connector.remove(entry.path, { recursive: input.recursive });
+    // Its properties and links go with it: a new file at the same path (same id) starts bare.
+    await this.attachments.removed({ appId: meta.appId, accountId }, entry.path, entry.kind);
     return { deleted: true };
   }
 

@@ -21,6 +21,7 @@ import {
   type PublicUploadRecord,
 } from '@app/common';
 import type { GatewayConfig } from '../gateway.config';
+import { publicBaseOf } from '../http/public-base';
 import { StreamProxy } from '../storage/stream-proxy.service';
 import { parsePresignRequest } from './presign-request';
 import { SignedUrls } from './signed-urls';
@@ -70,7 +71,7 @@ export class FilesApiService {
       }
       throw err;
     });
-    const url = direct.url ?? `${this.base(req)}/v1/files/uploads/${this.signed.sign({ appId: meta.appId, fileId: id, method: 'PUT', expires })}`;
+    const url = direct.url ?? `${publicBaseOf(this.config, req)}/v1/files/uploads/${this.signed.sign({ appId: meta.appId, fileId: id, method: 'PUT', expires })}`;
     const expiresAt = new Date(expires * 1000).toISOString();
     await this.rpc.call(PresignedUploadCreate, meta, {
       id, key, filename: input.filename, contentType: input.contentType, size: input.size, tags: input.tags,
@@ -110,7 +111,7 @@ export class FilesApiService {
     const ttl = this.config.PRESIGNED_URL_TTL_S;
     const direct = await this.rpc.call(Presign, { ...meta, accountId: record.accountId }, { method: 'GET', fileId: record.fileId, expiresInS: ttl });
     const expires = Math.floor(Date.now() / 1000) + ttl;
-    return { ...record, downloadUrl: direct.url ?? `${this.base(req)}/v1/files/downloads/${this.signed.sign({ appId: meta.appId, fileId: id, method: 'GET', expires })}` };
+    return { ...record, downloadUrl: direct.url ?? `${publicBaseOf(this.config, req)}/v1/files/downloads/${this.signed.sign({ appId: meta.appId, fileId: id, method: 'GET', expires })}` };
   }
 
   /** The stored object goes too (if it arrived); a file already gone upstream is not an error. */
@@ -154,10 +155,6 @@ export class FilesApiService {
       if (isNotFound(err)) throw new AppError('file/access-denied', 'This URL names a file that no longer exists.');
       throw err;
     });
-  }
-
-  private base(req: Request): string {
-    return (this.config.PUBLIC_URL || `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '');
   }
 }
 

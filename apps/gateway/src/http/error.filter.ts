@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } fro
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, ERROR_CODES, InternalError, LOGGER, type ErrorCode } from '@app/common';
+import { loggablePath } from './loggable-path';
 import { sendError } from './send-error';
 
 /** Every error leaves the gateway in the public format; unexpected ones are logged and become internal_error. */
@@ -28,7 +29,7 @@ export class PublicErrorFilter implements ExceptionFilter {
       const code = (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c] === status) ?? 'bad_request';
       return new AppError(code, exception.message);
     }
-    this.logger.error({ err: exception, path: req.path }, 'gateway.unhandled_error');
+    this.logger.error({ err: exception, path: loggablePath(req.path) }, 'gateway.unhandled_error');
     return new InternalError();
   }
 }

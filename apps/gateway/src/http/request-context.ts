@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { childTraceparent, httpRequestDuration, InvalidParametersError, requestContext, spanIdOf, spans, traceIdOf } from '@app/common';
 import { sendError } from './send-error';
+import { loggablePath } from './loggable-path';
 
 export interface Caller {
   appId: string;
@@ -31,7 +32,7 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
 
 /**
  * One access-log line per request: method, path (never the query, which may
- * carry raw parameters), status, duration and the caller's app. Logged when
+ * carry raw parameters or a link password; tokens in the path are hidden), status, duration and the caller's app. Logged when
  * the response finishes, inside the request's context so it carries its id.
  */
 export function accessLogMiddleware(logger: Logger) {
@@ -50,7 +51,7 @@ export function accessLogMiddleware(logger: Logger) {
           attributes: { 'http.request.method': req.method, 'http.route': route, 'http.response.status_code': res.statusCode }, error: res.statusCode >= 500,
         });
       }
-      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, appId: req.caller?.appId }, 'gateway.request');
+      logger.info({ method: req.method, path: loggablePath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10, appId: req.caller?.appId }, 'gateway.request');
     });
     next();
   };

@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError, CONFIG, LOGGER, REDIS } from '@app/common';
 import type { GatewayConfig } from '../gateway.config';
+import { FailureWindow } from './failure-window';
 
 const WINDOW_S = 60;
 
@@ -17,41 +18,32 @@ const WINDOW_S = 60;
  */
 @Injectable()
 export class AuthFailures {
-  /**
-   * Keys are per deployment: the same for every gateway instance of it (derived from its admin
-   * token), different for two deployments sharing one Redis (the test stacks do).
-   */
-  private readonly namespace: string;
+  private readonly failures: FailureWindow;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     @Inject(CONFIG) private readonly config: GatewayConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) logger: Logger,
   ) {
-    this.namespace = createHash('sha256').update(`authfail:${config.ADMIN_TOKEN}`).digest('hex').slice(0, 12);
+    // Keys are per deployment: the same for every gateway instance of it (derived from its admin
+    // token), different for two deployments sharing one Redis (the test stacks do).
+    const namespace = createHash('sha256').update(`authfail:${config.ADMIN_TOKEN}`).digest('hex').slice(0, 12);
+    this.failures = new FailureWindow(redis, logger, { prefix: `authfail:${namespace}`, windowS: WINDOW_S, logTag: 'gateway.auth_failures.redis_unavailable' });
   }
 
   /** @throws AppError 429 too_many_requests when the address failed too often this minute */
   async assertAllowed(req: Request): Promise<void> {
-    let count: number;
-    try {
-      count = Number((await this.redis.get(this.key(req))) ?? 0);
-    } catch (err) {
-      this.logger.warn({ err: String(err) }, 'gateway.auth_failures.redis_unavailable');
-      return;
-    }
-    if (count >= this.config.AUTH_FAILURES_PER_MINUTE) {
+    if ((await this.failures.count(addressOf(req))) >= this.config.AUTH_FAILURES_PER_MINUTE) {
       throw new AppError('too_many_requests', 'Too many failed authentication attempts from this address; try again in a minute.', { retryAfter: WINDOW_S });
     }
   }
 
   /** Counts one failure; never throws. */
   async record(req: Request): Promise<void> {
-    const key = this.key(req);
-    await this.redis.multi().incr(key).expire(key, WINDOW_S * 2).exec().catch((err) => this.logger.warn({ err: String(err) }, 'gateway.auth_failures.redis_unavailable'));
+    await this.failures.record(addressOf(req));
   }
+}
 
-  private key(req: Request): string {
-    return `authfail:${this.namespace}:${req.socket.remoteAddress ?? 'unknown'}:${Math.floor(Date.now() / 1000 / WINDOW_S)}`;
-  }
+function addressOf(req: Request): string {
+  return req.socket.remoteAddress ?? 'unknown';
 }

@@ -20,3 +20,5 @@ export * from './transfer/parts.contract';
 export * from './transfer/upload-location.contract';
 export * from './transfer/presigned-upload.contract';
 export * from './transfer/upload-tags';
+export * from './connectors/properties.contract';
+export * from './connectors/link.contract';

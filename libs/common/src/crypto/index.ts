@@ -3,3 +3,4 @@ export * from './sealed-column';
 export * from './secrets-equal';
 export * from './bearer-token';
 export * from './credentials-transport';
+export * from './link-token';
