@@ -120,7 +120,7 @@ async function main() {
   const s3 = await startS3rver();
   const localRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-storage-local-'));
   const secrets = benchSecrets();
-  const stack = new Stack({ basePort: 19280, database: 'unified_storage_test', secrets, localRoot, logDir: path.join(RUN, 'bench-logs'), extra: { common: { LOG_LEVEL: 'warn' }, gateway: { RATE_LIMIT_PER_SECOND: '1000' } } });
+  const stack = new Stack({ basePort: 19280, database: 'unified_storage_test', secrets, localRoot, logDir: path.join(RUN, 'bench-logs'), extra: { common: { LOG_LEVEL: 'warn' }, gateway: { RATE_LIMIT_PER_SECOND: '1000' }, connectors: { OUTBOUND_ALLOW_NETWORKS: 'loopback' } } });
   await stack.start();
   await new Promise((r) => setTimeout(r, 2000));
   const idle = { gateway: peakRss(stack.children.gateway.pid), connectors: peakRss(stack.children.connectors.pid) };
@@ -136,7 +136,7 @@ async function main() {
     ];
     for (const [label, body] of targets) {
       const account = await post('/v1/accounts', `APIKey ${app.api_key}`, body);
-      if (!account.id) throw new Error(`could not connect ${label}: ${JSON.stringify(account)}`);
+      if (account.error_code || typeof account.id !== 'number') throw new Error(`could not connect ${label}: ${JSON.stringify(account)}`);
       let uploaded, up, down;
       const pids = { gateway: stack.children.gateway.pid, connectors: stack.children.connectors.pid };
       const upRss = await sampled(pids, async () => {

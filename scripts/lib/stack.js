@@ -166,7 +166,13 @@ class Stack {
     this.broker = await startBroker({ logFile: path.join(this.logDir, 'broker.log') });
     this.envs = serviceEnvs({ broker: this.broker.address, basePort: this.basePort, database: this.database, secrets: this.secrets, localRoot: this.localRoot, extra: this.extra, env: this.env });
     for (const name of SERVICES) this.startService(name);
-    await this.waitHealthy();
+    try {
+      await this.waitHealthy();
+    } catch (err) {
+      // Leave no orphan holding the ports: the next start would fail on them.
+      await this.stop();
+      throw err;
+    }
     return this;
   }
 
