@@ -184,8 +184,8 @@ static void conn_close(int i) {
   conns[i] = NULL;
 }
 
-/* A whole request from the client: remember it, forward it (a Fetch with MaxWait 0). */
-static void on_request(conn_t *c, uint8_t *frame, size_t len) {
+/* A whole request from the client: remember it, forward it (a Fetch with MaxWait 0). Returns 0 (see frames()). */
+static int on_request(conn_t *c, uint8_t *frame, size_t len) {
   slot_t *s = calloc(1, sizeof *s);
   reader_t r = {frame, len, 4, 1};
   s->api_key = r16(&r);
@@ -208,6 +208,7 @@ static void on_request(conn_t *c, uint8_t *frame, size_t len) {
   if (c->tail) c->tail->next = s; else c->head = s;
   c->tail = s;
   buf_append(&c->to_mock, frame, len);
+  return 0;
 }
 
 /* A whole response from the mock. Returns 1 when it answered a Produce (data was appended). */
@@ -277,8 +278,6 @@ static int frames(buf_t *in, conn_t *c, int (*fn)(conn_t *, uint8_t *, size_t)) 
   }
   return any;
 }
-
-static int request_fn(conn_t *c, uint8_t *f, size_t n) { on_request(c, f, n); return 0; }
 
 /* Reads what `fd` has into `b`; 0 when the peer closed or failed. */
 static int read_into(int fd, buf_t *b) {
@@ -388,7 +387,7 @@ void fetch_proxy_run(int listener, const char *mock_host, int mock_port, volatil
         if (from_client) {
           ok = read_into(c->client, &c->from_client);
           quick_ack(c->client);
-          frames(&c->from_client, c, request_fn);
+          frames(&c->from_client, c, on_request);
         } else {
           ok = read_into(c->mock, &c->from_mock);
           quick_ack(c->mock);
