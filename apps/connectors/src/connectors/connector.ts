@@ -2,17 +2,30 @@ import type { Readable } from 'node:stream';
 
 /**
  * The one storage contract every connector implements (rclone's fs.Fs, in
- * TypeScript). Paths are POSIX, relative to the account's root, without a
- * leading slash: '' is the root, 'a/b.txt' a file below folder 'a'. Callers
- * never build paths from user input themselves: ids are decoded by
- * libs/common's id codec, which refuses anything that could escape the root.
+ * TypeScript). Objects are addressed by a **locator**: an opaque string each
+ * connector chooses and understands. Path-addressed services (local, S3,
+ * SFTP, FTP, WebDAV, Azure) use the POSIX path below the account root, without
+ * a leading slash (they implement `PathConnector`, adapted by `addressByPath`);
+ * id-addressed services (Google Drive, Dropbox, Box, OneDrive) use the
+ * service's own id. `''` is the root for every connector. New objects are
+ * named by their folder's locator and a name, since an id-addressed service
+ * only gives the id once the object exists. Public file and folder ids are
+ * locators encoded by libs/common's id codec, which refuses anything that
+ * could escape the root.
  *
  * Errors: every method throws only the classes of libs/common/src/errors
  * (NotFoundError, ConflictError, ...), never a raw SDK error.
  */
+export type Locator = string;
+
+/** The root folder of an account, for every connector. */
+export const ROOT: Locator = '';
+
 export interface Entry {
-  /** Path relative to the account root ('' for the root). */
-  path: string;
+  /** Where this connector finds the object again ('' for the root). */
+  locator: Locator;
+  /** The folder holding it, when known (Google Drive: the first parent); null for the root. */
+  parent: Locator | null;
   name: string;
   kind: 'file' | 'folder';
   /** Bytes; null for folders or when the service does not say. */
@@ -104,6 +117,8 @@ export interface ChunkWriterOptions {
 }
 
 export interface Features {
+  /** How objects are addressed: 'path' (locator = path below the root) or 'id' (the service's own ids; names may repeat in a folder). */
+  addressing: 'path' | 'id';
   /** Object stores have no real folders (folders are key prefixes). */
   bucketBased: boolean;
   /** An empty folder survives (false where folders exist only through their content). */
@@ -131,33 +146,40 @@ export interface Connector {
   readonly features: Features;
 
   /** Lists a folder. @throws NotFoundError if it does not exist or is a file. */
-  list(folder: string, options: ListOptions): Promise<Page<Entry>>;
+  list(folder: Locator, options: ListOptions): Promise<Page<Entry>>;
   /** Metadata of a file or folder. @throws NotFoundError */
-  stat(path: string): Promise<Entry>;
-  /** Reads a file. @throws NotFoundError; InvalidRangeError for a range past the end. */
-  read(path: string, range?: ByteRange): Promise<ReadResult>;
-  /** Creates or replaces a file from a stream. Parent folders must exist. @throws NotFoundError for a missing parent */
-  write(path: string, body: Readable, options?: WriteOptions): Promise<Entry>;
-  /** Creates a folder. @throws ConflictError if something exists there; NotFoundError for a missing parent */
-  mkdir(path: string): Promise<Entry>;
-  /** Renames or moves a file or folder. @throws NotFoundError; ConflictError if `to` exists */
-  move(from: string, to: string): Promise<Entry>;
-  /** Deletes a file, or a folder (non-empty only with recursive). @throws NotFoundError; FolderNotEmptyError */
-  remove(path: string, options: { recursive: boolean }): Promise<void>;
-
-  /** Optional: server-side copy. @throws NotFoundError; ConflictError if `to` exists */
-  copy?(from: string, to: string): Promise<Entry>;
-  /** Optional: chunked upload into `path`, committed by ChunkWriter.complete. @throws NotFoundError when `resume` names an upload that is gone */
-  openChunkWriter?(path: string, options: ChunkWriterOptions): Promise<ChunkWriter>;
-  /** Optional: removes what the upload `uploadKey` into `path` left behind when its writer is lost (a restart). Idempotent. */
-  abortChunkUpload?(path: string, uploadKey: string): Promise<void>;
+  stat(locator: Locator): Promise<Entry>;
   /**
-   * Optional: a URL that lets anyone holding it PUT `path` (with `contentType`)
-   * or GET it for `expiresInS` seconds, straight to the storage service.
+   * The child of `folder` named `name` (exact, case as given), or null. Where a
+   * service allows two children of one name (Google Drive), the oldest. One
+   * upstream call where the service allows it. A missing `folder` may answer
+   * null or NotFoundError: callers check the folder first.
    */
-  presign?(path: string, options: PresignOptions): Promise<string>;
+  lookup(folder: Locator, name: string): Promise<Entry | null>;
+  /** Reads a file. @throws NotFoundError; InvalidRangeError for a range past the end. */
+  read(locator: Locator, range?: ByteRange): Promise<ReadResult>;
+  /** Creates the file `name` in `folder` from a stream, or replaces the content of the file of that name. @throws NotFoundError for a missing folder */
+  write(folder: Locator, name: string, body: Readable, options?: WriteOptions): Promise<Entry>;
+  /** Creates a folder. @throws ConflictError if something of that name is there; NotFoundError for a missing parent */
+  mkdir(folder: Locator, name: string): Promise<Entry>;
+  /** Renames and/or moves into `toFolder` under `name`. @throws NotFoundError; ConflictError if the name is taken there */
+  move(locator: Locator, toFolder: Locator, name: string): Promise<Entry>;
+  /** Deletes a file, or a folder (non-empty only with recursive). @throws NotFoundError; FolderNotEmptyError */
+  remove(locator: Locator, options: { recursive: boolean }): Promise<void>;
+
+  /** Optional: server-side copy into `toFolder` under `name`. @throws NotFoundError; ConflictError if the name is taken there */
+  copy?(locator: Locator, toFolder: Locator, name: string): Promise<Entry>;
+  /** Optional: chunked upload of `name` into `folder`, committed by ChunkWriter.complete. @throws NotFoundError when `resume` names an upload that is gone */
+  openChunkWriter?(folder: Locator, name: string, options: ChunkWriterOptions): Promise<ChunkWriter>;
+  /** Optional: removes what the upload `uploadKey` of `name` into `folder` left behind when its writer is lost (a restart). Idempotent. */
+  abortChunkUpload?(folder: Locator, name: string, uploadKey: string): Promise<void>;
+  /**
+   * Optional: a URL that lets anyone holding it PUT the file `name` of `folder`
+   * (with `contentType`) or GET it for `expiresInS` seconds, straight to the storage service.
+   */
+  presign?(folder: Locator, name: string, options: PresignOptions): Promise<string>;
   /** Optional: name search below `folder`. */
-  search?(folder: string, query: string, options: ListOptions): Promise<Page<Entry>>;
+  search?(folder: Locator, query: string, options: ListOptions): Promise<Page<Entry>>;
   /**
    * Checks the credentials with one cheap call (a stat or a one-entry listing of
    * the root), so the platform can refuse an account before saving it.

@@ -1,6 +1,7 @@
 import type { OutboundPolicy } from '@app/common';
 import { traitsOfClass, type ConnectorTraits } from './capabilities';
 import type { Connector } from './connector';
+import type { TokenSource } from './oauth-api';
 import { validateLocalConfig, type LocalConfig } from './local/local.config';
 import { validateAzureConfig, type AzureConfig } from './azure/azure.config';
 import { validateFtpConfig, type FtpConfig } from './ftp/ftp.config';
@@ -12,6 +13,8 @@ import { validateWebdavConfig, type WebdavConfig } from './webdav/webdav.config'
 export interface ConnectorDeps {
   /** Every network connection the connector opens follows this policy (loopback and private addresses refused unless allowed). */
   outbound: OutboundPolicy;
+  /** The account's OAuth access token (OAuth services only). */
+  tokens?: TokenSource;
 }
 
 /** One kind of connector: how to check its config and build it. */
