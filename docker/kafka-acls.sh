@@ -16,6 +16,9 @@ $TOPICS --topic auth.oauth.authorize --partitions 6
 $TOPICS --topic auth.oauth.callback --partitions 6
 $TOPICS --topic auth.oauth.token --partitions 6
 $TOPICS --topic auth.oauth.refresh --partitions 6
+$TOPICS --topic auth.oauth.client.set --partitions 6
+$TOPICS --topic auth.oauth.client.list --partitions 6
+$TOPICS --topic auth.oauth.client.delete --partitions 6
 $TOPICS --topic connectors.credentials.validate --partitions 6
 $TOPICS --topic connectors.folder.list --partitions 6
 $TOPICS --topic connectors.folder.get --partitions 6
@@ -106,6 +109,9 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic auth.account.list \
   --topic auth.oauth.authorize \
   --topic auth.oauth.callback \
+  --topic auth.oauth.client.delete \
+  --topic auth.oauth.client.list \
+  --topic auth.oauth.client.set \
   --topic auth.oauth.token \
   --topic auth.token.introspect \
   --topic connectors.capabilities.get \
@@ -167,6 +173,9 @@ $ACLS --allow-principal User:svc_auth --operation Read --operation Describe --op
   --topic auth.account.list \
   --topic auth.oauth.authorize \
   --topic auth.oauth.callback \
+  --topic auth.oauth.client.delete \
+  --topic auth.oauth.client.list \
+  --topic auth.oauth.client.set \
   --topic auth.oauth.refresh \
   --topic auth.oauth.token \
   --topic auth.replies \

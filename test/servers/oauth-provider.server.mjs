@@ -4,10 +4,12 @@
 // and consents at once, so a test can follow redirects without a browser.
 //
 // Usage: node test/servers/oauth-provider.server.mjs <json options>
-//   { clientId, clientSecret, redirectUri, accessTokenTtl?, user? }
-// Prints one line `{"issuer": "..."}` when listening. `GET /_stats` answers
-// `{ tokenCalls, issued }`: how many times the token endpoint was called and the
-// tokens it issued; `POST /_revoke_all`
+//   { clientId, clientSecret, otherClientId, otherClientSecret, redirectUri, accessTokenTtl?, user? }
+// (the second client stands for an app that brings its own). Prints one line
+// `{"issuer": "..."}` when listening. `GET /_stats` answers
+// `{ tokenCalls, issued, tokenClients, revocations }`: how many times the token
+// endpoint was called, the tokens it issued, the client of each token call and
+// how many revocations it took; `POST /_revoke_all`
 // withdraws every grant (as a user revoking the app's access would).
 import http from 'node:http';
 import Provider from 'oidc-provider';
@@ -19,15 +21,16 @@ const server = http.createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const issuer = `http://127.0.0.1:${server.address().port}`;
 
+const client = (id, secret) => ({
+  client_id: id,
+  client_secret: secret,
+  redirect_uris: [opts.redirectUri],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'client_secret_post',
+});
 const provider = new Provider(issuer, {
-  clients: [{
-    client_id: opts.clientId,
-    client_secret: opts.clientSecret,
-    redirect_uris: [opts.redirectUri],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_post',
-  }],
+  clients: [client(opts.clientId, opts.clientSecret), client(opts.otherClientId, opts.otherClientSecret)],
   findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, email: `${sub}@example.test` }) }),
   claims: { openid: ['sub'], email: ['email'] },
   scopes: ['openid', 'email', 'offline_access', 'storage'],
@@ -41,6 +44,9 @@ const provider = new Provider(issuer, {
 });
 
 let tokenCalls = 0;
+let revocations = 0;
+/** The client_id of each token endpoint call. */
+const tokenClients = [];
 const grantIds = [];
 /** Every token this server issued, so a test can check none of them reached a log line. */
 const issued = [];
@@ -66,6 +72,13 @@ function recordTokens(res) {
 }
 const handle = provider.callback();
 
+/** Notes which client called the token endpoint (client_secret_post: it is in the form), leaving the body for the provider. */
+function recordClient(req) {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => tokenClients.push(new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('client_id')));
+}
+
 /** Signs the test user in and grants every requested scope, then lets the provider continue. */
 async function autoInteraction(req, res) {
   const details = await provider.interactionDetails(req, res);
@@ -79,7 +92,7 @@ async function autoInteraction(req, res) {
 server.on('request', (req, res) => {
   if (req.url === '/_stats') {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ tokenCalls, issued }));
+    res.end(JSON.stringify({ tokenCalls, issued, tokenClients, revocations }));
     return;
   }
   if (req.method === 'POST' && req.url === '/_revoke_all') {
@@ -97,6 +110,12 @@ server.on('request', (req, res) => {
   if (req.method === 'POST' && req.url === '/token') {
     tokenCalls += 1;
     recordTokens(res);
+    recordClient(req);
+  }
+  if (req.method === 'POST' && req.url === '/token/revocation') {
+    res.on('finish', () => {
+      if (res.statusCode === 200) revocations += 1;
+    });
   }
   handle(req, res);
 });

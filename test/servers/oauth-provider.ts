@@ -5,8 +5,14 @@ export interface TestOAuthProvider {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** A second registered client, as an app bringing its own would use. */
+  otherClient: { clientId: string; clientSecret: string };
   /** How many times the token endpoint was called so far. */
   tokenCalls(): Promise<number>;
+  /** The client_id of every token endpoint call so far. */
+  tokenClients(): Promise<string[]>;
+  /** How many token revocations (RFC 7009) succeeded. */
+  revocations(): Promise<number>;
   /** Every access, refresh and id token the server issued. */
   issuedTokens(): Promise<string[]>;
   /** Withdraws every grant given so far, as a user revoking the app's access would. */
@@ -21,7 +27,8 @@ export interface TestOAuthProvider {
 export async function startOAuthProvider(opts: { redirectUri: string; accessTokenTtl?: number; user?: string }): Promise<TestOAuthProvider> {
   const clientId = 'unified-storage-test';
   const clientSecret = `test-client-secret-${Date.now()}`;
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'oauth-provider.server.mjs'), JSON.stringify({ clientId, clientSecret, ...opts })], {
+  const otherClient = { clientId: 'app-own-client', clientSecret: `app-own-secret-${Date.now()}` };
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'oauth-provider.server.mjs'), JSON.stringify({ clientId, clientSecret, otherClientId: otherClient.clientId, otherClientSecret: otherClient.clientSecret, ...opts })], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const issuer = await new Promise<string>((resolve, reject) => {
@@ -41,7 +48,10 @@ export async function startOAuthProvider(opts: { redirectUri: string; accessToke
     issuer,
     clientId,
     clientSecret,
+    otherClient,
     tokenCalls: async () => ((await (await fetch(`${issuer}/_stats`)).json()) as { tokenCalls: number }).tokenCalls,
+    tokenClients: async () => ((await (await fetch(`${issuer}/_stats`)).json()) as { tokenClients: string[] }).tokenClients,
+    revocations: async () => ((await (await fetch(`${issuer}/_stats`)).json()) as { revocations: number }).revocations,
     issuedTokens: async () => ((await (await fetch(`${issuer}/_stats`)).json()) as { issued: string[] }).issued,
     revokeAll: async () => {
       await fetch(`${issuer}/_revoke_all`, { method: 'POST' });
@@ -63,6 +73,8 @@ export function providerEntry(p: TestOAuthProvider) {
     authorizeUrl: `${p.issuer}/auth`,
     tokenUrl: `${p.issuer}/token`,
     userinfoUrl: `${p.issuer}/me`,
+    revokeUrl: `${p.issuer}/token/revocation`,
+    revokeWith: 'form' as const,
     scopes: ['openid', 'email', 'offline_access'],
     pkce: true,
     authorizeParams: { prompt: 'consent' },

@@ -21,6 +21,8 @@ import { AccessTokenRepository } from './tokens/access-token.repository';
 import { AccessTokenService } from './tokens/access-token.service';
 
 import { authMigrations } from './migrations';
+import { AppOAuthClientEntity } from './oauth/app-oauth-client.entity';
+import { OAuthClients } from './oauth/oauth-clients.service';
 
 @Module({})
 export class AuthModule {
@@ -29,11 +31,11 @@ export class AuthModule {
       module: AuthModule,
       imports: [
         ServiceCoreModule.forRoot({ service: 'auth', config, logger, calls: [CredentialsValidate], database: true, redis: false }),
-        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'auth', entities: [AccountEntity, AccessTokenEntity, OAuthStateEntity, OAuthCodeEntity], migrations: authMigrations })),
+        TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'auth', entities: [AccountEntity, AccessTokenEntity, OAuthStateEntity, OAuthCodeEntity, AppOAuthClientEntity], migrations: authMigrations })),
         TypeOrmModule.forFeature([AccountEntity, AccessTokenEntity]),
       ],
       controllers: [AccountController, AccessTokenController, OAuthController],
-      providers: [AccountRepository, AccountService, LocalLayoutMigration, AccessTokenRepository, AccessTokenService, OAuthFlowRepository, OAuthProviderClient, OAuthService, TokenRefreshService, { provide: SecretBox, useValue: new SecretBox(config.ENCRYPTION_KEY, config.ENCRYPTION_KEYS_PREVIOUS) }, { provide: CredentialsTransport, useValue: new CredentialsTransport(config.CREDENTIALS_TRANSPORT_KEY) }],
+      providers: [AccountRepository, AccountService, LocalLayoutMigration, AccessTokenRepository, AccessTokenService, OAuthFlowRepository, OAuthProviderClient, OAuthClients, OAuthService, TokenRefreshService, { provide: SecretBox, useValue: new SecretBox(config.ENCRYPTION_KEY, config.ENCRYPTION_KEYS_PREVIOUS) }, { provide: CredentialsTransport, useValue: new CredentialsTransport(config.CREDENTIALS_TRANSPORT_KEY) }],
     };
   }
 }

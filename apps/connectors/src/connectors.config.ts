@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { credentialsTransportEnv, databaseEnv, envPieces, healthEnv, kafkaEnv, logEnv, outboundEnv, type ConfigOf } from '@app/common';
+import { credentialsTransportEnv, databaseEnv, envPieces, healthEnv, kafkaEnv, logEnv, OAUTH_SERVICE_NAMES, outboundEnv, type ConfigOf } from '@app/common';
 
 export const connectorsConfigShape = {
   ...logEnv,
@@ -15,6 +15,22 @@ export const connectorsConfigShape = {
   INTERNAL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   /** Every `local` account lives in a folder below this one; nothing outside it can be reached. */
   LOCAL_STORAGE_ROOT: z.string().refine(isAbsolute, 'must be an absolute path'),
+  /**
+   * API addresses of the OAuth services, per service: `{ "gdrive": { "apiUrl": "…", "uploadUrl": "…" } }`.
+   * Empty by default (the services' own addresses); for proxies, sovereign clouds and the test fakes.
+   */
+  OAUTH_API_URLS_JSON: z
+    .string()
+    .default('{}')
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.partialRecord(z.enum(OAUTH_SERVICE_NAMES), z.record(z.string(), z.string().url()))),
   /** Seconds an account's decrypted config and open connector are kept in memory. */
   CONNECTOR_CACHE_TTL_S: envPieces.positiveInt(60),
   /** Preferred part size of multipart sessions, raised when a service's limits need it. */

@@ -5,8 +5,7 @@ import type { Logger } from 'pino';
 import {
   AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, databaseOptions, EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList,
   MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule, TaskCancel, TaskCreate, TaskGet, TaskList, UploadLocationCreate, UploadLocationDelete, UploadLocationGet, UploadLocationList, UploadLocationResolve, UploadLocationUpdate, Presign, PresignedUploadCreate, PresignedUploadGet, PresignedUploadList, PresignedUploadMark, PresignedUploadDelete,
-  PropertiesGet, PropertiesUpdate, PropertiesDelete, LinkCreate, LinkList, LinkGet, LinkUpdate, LinkDelete, LinkResolve,
-} from '@app/common';
+  PropertiesGet, PropertiesUpdate, PropertiesDelete, LinkCreate, LinkList, LinkGet, LinkUpdate, LinkDelete, LinkResolve, OAuthClientSet, OAuthClientList, OAuthClientDelete } from '@app/common';
 import { AccessGuard } from './access/access.guard';
 import { BearerGrants } from './access/bearer-grants.service';
 import { AccountsController } from './accounts/accounts.controller';
@@ -46,7 +45,7 @@ import { webhookCalls, WebhooksController } from './webhooks/webhooks.controller
 
 /** Every contract the gateway calls on the back services. */
 const calls = [
-  AccountCreate, AccountList, AccountGet, AccountDelete, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken,
+  AccountCreate, AccountList, AccountGet, AccountDelete, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, OAuthClientSet, OAuthClientList, OAuthClientDelete,
   FolderList, FolderGet, FolderCreate, FileGet, ObjectUpdate, ObjectCopy, ObjectDelete, Search, EncodeRawId,
   MultipartCreate, MultipartGet, MultipartComplete, MultipartAbort,
   TaskCreate, TaskGet, TaskList, TaskCancel,

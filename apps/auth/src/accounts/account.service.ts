@@ -5,6 +5,7 @@ import {
   CredentialsValidate,
   EVENT_PUBLISHER,
   EventPublisher,
+  LOGGER,
   NotFoundError,
   objectList,
   RPC_CLIENT,
@@ -17,10 +18,14 @@ import {
   type MessageMeta,
   type ObjectList,
   type PublicAccount,
+  type OAuthServiceName,
   type ServiceName,
   SecretBox,
 } from '@app/common';
 import { reconnect, TokenRefreshService, type OAuthConfig } from '../oauth/token-refresh.service';
+import { OAuthClients } from '../oauth/oauth-clients.service';
+import { OAuthProviderClient, ProviderCallError } from '../oauth/oauth-provider.client';
+import type { Logger } from 'pino';
 import { AccountRepository } from './account.repository';
 import { toPublicAccount } from './account.mapper';
 
@@ -33,6 +38,9 @@ export class AccountService {
     private readonly transport: CredentialsTransport,
     @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
     @Inject(EVENT_PUBLISHER) private readonly events: EventPublisher,
+    private readonly clients: OAuthClients,
+    private readonly providerClient: OAuthProviderClient,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Checks the config against the service (through connectors) before anything is stored. */
@@ -62,7 +70,19 @@ export class AccountService {
     const row = await this.require(meta, accountId);
     if (!(await this.accounts.delete(meta, accountId))) throw notFound(accountId);
     await this.events.publish<AccountDeletedData>(ACCOUNT_DELETED, meta, accountId, { account: toPublicAccount(row) });
+    const oauth = this.secrets.open<Partial<OAuthConfig>>(row.configSealed).oauth;
+    if (oauth) await this.revokeUpstream(meta, row.service as OAuthServiceName, accountId, oauth);
     return { deleted: true };
+  }
+
+  /** The account is gone here; its grant at the provider goes too where the provider allows. A failure is logged, not returned: the delete stands. */
+  private async revokeUpstream(meta: MessageMeta, service: OAuthServiceName, accountId: number, tokens: OAuthConfig['oauth']): Promise<void> {
+    try {
+      const provider = await this.clients.providerFor(meta.appId, service);
+      if (provider && (await this.providerClient.revoke(provider, tokens))) this.logger.info({ appId: meta.appId, accountId, service }, 'auth.oauth.revoked');
+    } catch (err) {
+      this.logger.warn({ appId: meta.appId, accountId, service, reason: err instanceof ProviderCallError ? err.message : 'unexpected error' }, 'auth.oauth.revoke_failed');
+    }
   }
 
   /**
@@ -83,6 +103,11 @@ export class AccountService {
     if (oauth && !row.active) throw reconnect(row.service);
     if (oauth && (usedTokenSha256 || this.refresher.isDue(oauth))) {
       config = { ...(await this.refresher.refresh(meta, accountId, usedTokenSha256 ?? undefined)) };
+    }
+    if (oauth) {
+      // Connectors need the access token only: the refresh token never leaves auth.
+      const { accessToken, expiresAt } = (config as unknown as OAuthConfig).oauth;
+      config = { oauth: { accessToken, expiresAt } };
     }
     return { accountId: row.id, service: row.service as ServiceName, config };
   }

@@ -18,7 +18,7 @@ export class OAuthFlowRepository {
   async consumeState(stateSha256: string): Promise<OAuthStateEntity | null> {
     const [rows] = await this.db.query(
       `UPDATE oauth_states SET used_at = now() WHERE state_sha256 = $1 AND used_at IS NULL AND expires_at > now()
-       RETURNING app_id, service, redirect_uri, app_state, scope, code_verifier_sealed`,
+       RETURNING app_id, service, redirect_uri, app_state, scope, code_verifier_sealed, popup_origin, popup_request_id`,
       [stateSha256],
     );
     const row = rows?.[0];
@@ -26,6 +26,7 @@ export class OAuthFlowRepository {
     return Object.assign(new OAuthStateEntity(), {
       stateSha256, appId: row.app_id, service: row.service, redirectUri: row.redirect_uri,
       appState: row.app_state, scope: row.scope, codeVerifierSealed: row.code_verifier_sealed,
+      popupOrigin: row.popup_origin, popupRequestId: row.popup_request_id,
     });
   }
 

@@ -43,6 +43,29 @@ export class OAuthProviderClient {
     return this.tokens(await this.post(provider.tokenUrl, form));
   }
 
+  /**
+   * Withdraws the grant behind `tokens` (the refresh token where there is one,
+   * which ends the whole grant), where the provider offers revocation.
+   * @returns false when the provider has no revocation endpoint
+   */
+  async revoke(provider: OAuthProvider, tokens: ProviderTokens): Promise<boolean> {
+    if (!provider.revokeUrl) return false;
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    let body: string | undefined;
+    if (provider.revokeWith === 'bearer') {
+      headers.Authorization = `Bearer ${tokens.accessToken}`;
+    } else {
+      const token = tokens.refreshToken ?? tokens.accessToken;
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams({ token, token_type_hint: tokens.refreshToken ? 'refresh_token' : 'access_token', client_id: provider.clientId, client_secret: provider.clientSecret }).toString();
+    }
+    const res = await fetch(provider.revokeUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) })
+      .catch(() => { throw new ProviderCallError('the revocation endpoint could not be reached'); });
+    await res.body?.cancel();
+    if (!res.ok) throw new ProviderCallError(`the revocation endpoint answered ${res.status}`);
+    return true;
+  }
+
   private tokens(body: Record<string, unknown>): ProviderTokens {
     if (typeof body.access_token !== 'string') throw new ProviderCallError('the token endpoint answered without an access token');
     return {

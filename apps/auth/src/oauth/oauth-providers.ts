@@ -14,6 +14,10 @@ export interface OAuthProvider {
   pkce: boolean;
   /** Extra authorize parameters, e.g. Google's `access_type=offline` to get a refresh token. */
   authorizeParams: Record<string, string>;
+  /** Where a deleted account's grant is revoked, if the provider offers it. */
+  revokeUrl?: string;
+  /** `form`: RFC 7009 (the token and our client credentials in a form); `bearer`: a POST authorized by the access token itself (Dropbox). */
+  revokeWith?: 'form' | 'bearer';
 }
 
 /** Published endpoints; an operator supplies only the client id and secret. */
@@ -25,6 +29,8 @@ const DEFAULTS: Record<OAuthServiceName, Omit<OAuthProvider, 'clientId' | 'clien
     scopes: ['openid', 'email', 'https://www.googleapis.com/auth/drive'],
     pkce: true,
     authorizeParams: { access_type: 'offline', prompt: 'consent' },
+    revokeUrl: 'https://oauth2.googleapis.com/revoke',
+    revokeWith: 'form',
   },
   dropbox: {
     authorizeUrl: 'https://www.dropbox.com/oauth2/authorize',
@@ -33,6 +39,8 @@ const DEFAULTS: Record<OAuthServiceName, Omit<OAuthProvider, 'clientId' | 'clien
     scopes: ['openid', 'email', 'files.content.read', 'files.content.write', 'files.metadata.read'],
     pkce: true,
     authorizeParams: { token_access_type: 'offline' },
+    revokeUrl: 'https://api.dropboxapi.com/2/auth/token/revoke',
+    revokeWith: 'bearer',
   },
   box: {
     authorizeUrl: 'https://account.box.com/api/oauth2/authorize',
@@ -41,6 +49,8 @@ const DEFAULTS: Record<OAuthServiceName, Omit<OAuthProvider, 'clientId' | 'clien
     scopes: [],
     pkce: false,
     authorizeParams: {},
+    revokeUrl: 'https://api.box.com/oauth2/revoke',
+    revokeWith: 'form',
   },
   skydrive: {
     authorizeUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
@@ -61,6 +71,8 @@ const entrySchema = z.object({
   scopes: z.array(z.string()).optional(),
   pkce: z.boolean().optional(),
   authorizeParams: z.record(z.string(), z.string()).optional(),
+  revokeUrl: z.string().url().optional(),
+  revokeWith: z.enum(['form', 'bearer']).optional(),
 });
 
 /** `OAUTH_PROVIDERS_JSON`: `{ "<service>": { clientId, clientSecret, ...overrides } }`; services left out cannot be connected. */
@@ -95,7 +107,14 @@ export function resolveProviders(config: OAuthProvidersConfig): Partial<Record<O
       scopes: given.scopes ?? d.scopes,
       pkce: given.pkce ?? d.pkce,
       authorizeParams: given.authorizeParams ?? d.authorizeParams,
+      revokeUrl: given.revokeUrl ?? d.revokeUrl,
+      revokeWith: given.revokeWith ?? d.revokeWith,
     };
   }
   return out;
+}
+
+/** The published endpoints of `service`, for an app that brings its own client for a service the deployment did not configure. */
+export function providerDefaults(service: OAuthServiceName): Omit<OAuthProvider, 'clientId' | 'clientSecret'> {
+  return DEFAULTS[service];
 }

@@ -30,6 +30,14 @@ export class OAuthStateEntity {
   @Column({ name: 'code_verifier_sealed', type: 'text' })
   codeVerifierSealed: string;
 
+  /** The File Picker's popup flow: the origin its result is posted to (registered by the app), else null. */
+  @Column({ name: 'popup_origin', type: 'text', nullable: true })
+  popupOrigin: string | null;
+
+  /** The picker's `request_id`, echoed in the posted message. */
+  @Column({ name: 'popup_request_id', type: 'varchar', length: 256, nullable: true })
+  popupRequestId: string | null;
+
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 

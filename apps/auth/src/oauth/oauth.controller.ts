@@ -1,13 +1,19 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Logger } from 'pino';
-import { handleRpc, LOGGER, OAuthAuthorize, OAuthCallback, OAuthRefresh, OAuthToken } from '@app/common';
+import { handleRpc, LOGGER, OAuthAuthorize, OAuthCallback, OAuthClientDelete, OAuthClientList, OAuthClientSet, OAuthRefresh, OAuthToken } from '@app/common';
+import { OAuthClients } from './oauth-clients.service';
 import { AccountService } from '../accounts/account.service';
 import { OAuthService } from './oauth.service';
 
 @Controller()
 export class OAuthController {
-  constructor(private readonly oauth: OAuthService, private readonly accounts: AccountService, @Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    private readonly oauth: OAuthService,
+    private readonly accounts: AccountService,
+    private readonly clients: OAuthClients,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   @MessagePattern(OAuthAuthorize.topic)
   authorize(@Payload() payload: unknown) {
@@ -27,5 +33,20 @@ export class OAuthController {
   @MessagePattern(OAuthRefresh.topic)
   refresh(@Payload() payload: unknown) {
     return handleRpc(OAuthRefresh, payload, this.logger, (data, meta) => this.accounts.sealedCredentials(meta, data.accountId, data.usedTokenSha256 ?? null));
+  }
+
+  @MessagePattern(OAuthClientSet.topic)
+  setClient(@Payload() payload: unknown) {
+    return handleRpc(OAuthClientSet, payload, this.logger, (data, meta) => this.clients.set(meta.appId, data.service, data.clientId, data.clientSecret));
+  }
+
+  @MessagePattern(OAuthClientList.topic)
+  listClients(@Payload() payload: unknown) {
+    return handleRpc(OAuthClientList, payload, this.logger, async (_data, meta) => ({ clients: await this.clients.list(meta.appId) }));
+  }
+
+  @MessagePattern(OAuthClientDelete.topic)
+  deleteClient(@Payload() payload: unknown) {
+    return handleRpc(OAuthClientDelete, payload, this.logger, (data, meta) => this.clients.remove(meta.appId, data.service));
   }
 }

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import {
-  ACCOUNT_CONNECTED, ACCOUNT_RECOVERED, AppError, CONFIG, digestBearerToken, EVENT_PUBLISHER, EventPublisher, LOGGER, OAUTH_SERVICE_NAMES, SecretBox,
-  type AccountConnectedData, type AccountRecoveredData, type BrowserStep, type MessageMeta, type OAuthServiceName, type OAuthTokenReply,
+  ACCOUNT_CONNECTED, ACCOUNT_RECOVERED, AppError, CONFIG, digestBearerToken, EVENT_PUBLISHER, EventPublisher, LOGGER, SecretBox,
+  OOB_REDIRECT_URI, type AccountConnectedData, type AccountRecoveredData, type BrowserStep, type MessageMeta, type OAuthServiceName, type OAuthTokenReply,
 } from '@app/common';
 import { AccountRepository } from '../accounts/account.repository';
 import { toPublicAccount } from '../accounts/account.mapper';
@@ -11,7 +11,7 @@ import type { AuthConfig } from '../auth.config';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { OAuthFlowRepository } from './oauth-flow.repository';
 import { OAuthProviderClient, ProviderCallError } from './oauth-provider.client';
-import { resolveProviders, type OAuthProvider } from './oauth-providers';
+import { OAuthClients } from './oauth-clients.service';
 
 /** States and codes live this long (RFC 6749 §4.1.2: codes should be short-lived, 10 minutes at most). */
 const FLOW_TTL_MS = 10 * 60_000;
@@ -32,35 +32,40 @@ class FlowError extends Error {
  */
 @Injectable()
 export class OAuthService {
-  private readonly providers: Partial<Record<OAuthServiceName, OAuthProvider>>;
-
   constructor(
     private readonly flow: OAuthFlowRepository,
     private readonly accounts: AccountRepository,
     private readonly tokens: AccessTokenService,
     private readonly client: OAuthProviderClient,
+    private readonly clients: OAuthClients,
     private readonly secrets: SecretBox,
     @Inject(EVENT_PUBLISHER) private readonly events: EventPublisher,
     @Inject(CONFIG) private readonly config: AuthConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.providers = resolveProviders(config.OAUTH_PROVIDERS_JSON);
-  }
+  ) {}
 
-  /** `GET /v1/oauth`: the redirect URI has been checked against the app's registered ones by the gateway. */
-  async authorize(meta: MessageMeta, req: { redirectUri: string; responseType?: string; scope?: string; state?: string }): Promise<BrowserStep> {
+  /**
+   * `GET /v1/oauth`: the redirect URI (or, in the popup flow, the origin) has
+   * been checked against the app's registered ones by the gateway.
+   */
+  async authorize(meta: MessageMeta, req: { redirectUri: string; responseType?: string; scope?: string; state?: string; origin?: string; requestId?: string }): Promise<BrowserStep> {
+    const back = backTo(req.redirectUri, req.state ?? null, req.origin ?? null, req.requestId ?? null);
     try {
-      if (req.responseType !== 'code') {
-        throw new FlowError('unsupported_response_type', 'Only response_type=code (the server flow) is supported.');
+      const expected = back.popup ? 'token' : 'code';
+      if (req.responseType !== expected) {
+        throw new FlowError('unsupported_response_type', back.popup
+          ? 'The popup flow (redirect_uri=urn:ietf:wg:oauth:2.0:oob) takes response_type=token.'
+          : 'Use response_type=code with a redirect URI (response_type=token is the File Picker popup flow, with redirect_uri=urn:ietf:wg:oauth:2.0:oob).');
       }
       const scope = req.scope?.trim() || 'all';
-      const service = this.serviceFor(scope);
-      const provider = this.providers[service]!;
+      const service = await this.serviceFor(meta.appId, scope);
+      const provider = (await this.clients.providerFor(meta.appId, service))!;
       const state = randomBytes(32).toString('base64url');
       const verifier = randomBytes(32).toString('base64url');
       await this.flow.insertState({
         stateSha256: digestBearerToken(state), appId: meta.appId, service, redirectUri: req.redirectUri, appState: req.state ?? null,
         scope, codeVerifierSealed: this.secrets.seal(verifier), expiresAt: new Date(Date.now() + FLOW_TTL_MS),
+        popupOrigin: back.popup?.origin ?? null, popupRequestId: back.popup?.requestId ?? null,
       });
       const url = new URL(provider.authorizeUrl);
       const params: Record<string, string> = {
@@ -73,7 +78,7 @@ export class OAuthService {
       this.logger.info({ appId: meta.appId, service }, 'auth.oauth.authorize');
       return { redirect: url.toString() };
     } catch (err) {
-      return this.failTo(req.redirectUri, req.state ?? null, err);
+      return this.failTo(back, err);
     }
   }
 
@@ -84,6 +89,7 @@ export class OAuthService {
       // No trusted redirect URI: never redirect on an unknown state.
       return { page: 'This sign-in link is unknown, expired (10 minutes) or was already used. Start connecting the account again from the app.' };
     }
+    const back = backTo(row.redirectUri, row.appState, row.popupOrigin, row.popupRequestId);
     try {
       if (req.error) {
         const error = req.error === 'access_denied' ? 'access_denied' : 'server_error';
@@ -91,7 +97,7 @@ export class OAuthService {
       }
       if (!req.code) throw new FlowError('server_error', `The ${row.service} sign-in returned no authorization code.`);
       const service = row.service as OAuthServiceName;
-      const provider = this.providers[service];
+      const provider = await this.clients.providerFor(row.appId, service);
       if (!provider) throw new FlowError('server_error', `The ${service} service is no longer configured.`);
       const verifier = provider.pkce ? this.secrets.open<string>(row.codeVerifierSealed) : undefined;
       const tokens = await this.client.exchangeCode(provider, req.code, this.config.OAUTH_CALLBACK_URL, verifier);
@@ -106,12 +112,17 @@ export class OAuthService {
       if (recovered) {
         await this.events.publish<AccountRecoveredData>(ACCOUNT_RECOVERED, { appId: row.appId, requestId: meta.requestId }, account.id, { account: toPublicAccount(account) });
       }
+      this.logger.info({ appId: row.appId, service, accountId: account.id, created, popup: back.popup !== null }, 'auth.oauth.connected');
+      if (back.popup) {
+        // The implicit grant of the popup flow: the token goes straight to the registered origin.
+        const accessToken = await this.tokens.issue(app, account.id, row.scope);
+        return deliver(back, { access_token: accessToken, token_type: 'bearer', account_id: account.id, scope: row.scope });
+      }
       const code = randomBytes(32).toString('base64url');
       await this.flow.insertCode(app, { codeSha256: digestBearerToken(code), accountId: account.id, redirectUri: row.redirectUri, scope: row.scope, expiresAt: new Date(Date.now() + FLOW_TTL_MS) });
-      this.logger.info({ appId: row.appId, service, accountId: account.id, created }, 'auth.oauth.connected');
-      return { redirect: withParams(row.redirectUri, { code, state: row.appState }) };
+      return deliver(back, { code });
     } catch (err) {
-      return this.failTo(row.redirectUri, row.appState, err);
+      return this.failTo(back, err);
     }
   }
 
@@ -125,9 +136,9 @@ export class OAuthService {
   }
 
   /** `<service>:normal.storage` names a service; `all` / `any.storage` mean "the one configured", if there is exactly one. */
-  private serviceFor(scope: string): OAuthServiceName {
+  private async serviceFor(appId: string, scope: string): Promise<OAuthServiceName> {
     const named = new Set(scope.split(/[\s,]+/).filter((s) => s.includes(':')).map((s) => s.split(':')[0]));
-    const configured = OAUTH_SERVICE_NAMES.filter((s) => this.providers[s]);
+    const configured = await this.clients.servicesFor(appId);
     if (named.size > 1) throw new FlowError('invalid_scope', 'The scope names more than one service; connect one at a time.');
     if (named.size === 1) {
       const service = [...named][0] as OAuthServiceName;
@@ -138,7 +149,7 @@ export class OAuthService {
     throw new FlowError('invalid_scope', configured.length ? `Name a service in the scope, e.g. "${configured[0]}:normal.storage".` : 'No OAuth service is configured.');
   }
 
-  private failTo(redirectUri: string, appState: string | null, err: unknown): BrowserStep {
+  private failTo(back: BackTo, err: unknown): BrowserStep {
     let flow: FlowError;
     if (err instanceof FlowError) flow = err;
     else if (err instanceof ProviderCallError) flow = new FlowError('server_error', `The sign-in could not be completed: ${err.message}.`);
@@ -147,12 +158,31 @@ export class OAuthService {
       flow = new FlowError('server_error', 'The sign-in could not be completed.');
     }
     this.logger.warn({ error: flow.error }, 'auth.oauth.failed');
-    return { redirect: withParams(redirectUri, { error: flow.error, error_description: flow.description, state: appState }) };
+    return deliver(back, { error: flow.error, error_description: flow.description });
   }
 }
 
-function withParams(uri: string, params: Record<string, string | null>): string {
-  const url = new URL(uri);
-  for (const [k, v] of Object.entries(params)) if (v !== null) url.searchParams.set(k, v);
-  return url.toString();
+/** Where a flow's result goes: the app's redirect URI, or (popup flow) a message to the app's origin. */
+interface BackTo {
+  redirectUri: string;
+  appState: string | null;
+  popup: { origin: string; requestId: string } | null;
+}
+
+function backTo(redirectUri: string, appState: string | null, origin: string | null, requestId: string | null): BackTo {
+  const popup = redirectUri === OOB_REDIRECT_URI && origin ? { origin, requestId: requestId ?? '' } : null;
+  return { redirectUri, appState, popup };
+}
+
+/**
+ * The result with the app's `state`: as query parameters on the redirect URI,
+ * or as the message the Kloudless File Picker waits for
+ * (`kloudless:{"id": <request_id>, "data": {...}}`).
+ */
+function deliver(back: BackTo, result: Record<string, string | number>): BrowserStep {
+  const params: Record<string, string | number> = back.appState === null ? result : { ...result, state: back.appState };
+  if (back.popup) return { popup: { origin: back.popup.origin, message: `kloudless:${JSON.stringify({ id: back.popup.requestId, data: params })}` } };
+  const url = new URL(back.redirectUri);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
+  return { redirect: url.toString() };
 }

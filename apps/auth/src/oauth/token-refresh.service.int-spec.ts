@@ -1,3 +1,5 @@
+import { AppOAuthClientEntity } from './app-oauth-client.entity';
+import { OAuthClients } from './oauth-clients.service';
 import { createHash, randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
@@ -55,12 +57,12 @@ describe('TokenRefreshService (real Postgres, real OAuth server)', () => {
   beforeAll(async () => {
     provider = await startOAuthProvider({ redirectUri: CALLBACK });
     entry = providerEntry(provider);
-    db = new DataSource({ ...databaseOptions({ url, schema: 'auth', entities: [AccountEntity], migrations: authMigrations }), poolSize: 20 } as never);
+    db = new DataSource({ ...databaseOptions({ url, schema: 'auth', entities: [AccountEntity, AppOAuthClientEntity], migrations: authMigrations }), poolSize: 20 } as never);
     await db.initialize();
     await db.runMigrations();
     accounts = new AccountRepository(db.getRepository(AccountEntity));
     const config = { OAUTH_PROVIDERS_JSON: { gdrive: entry }, OAUTH_REFRESH_MARGIN_S: 300, OAUTH_REFRESH_LOCK_TIMEOUT_MS: 15_000 } as unknown as AuthConfig;
-    refresher = new TokenRefreshService(db, accounts, client, box, events as unknown as EventPublisher, config, pino({ level: 'silent' }));
+    refresher = new TokenRefreshService(db, accounts, client, new OAuthClients(db, box, config), box, events as unknown as EventPublisher, config, pino({ level: 'silent' }));
   });
 
   afterAll(async () => {

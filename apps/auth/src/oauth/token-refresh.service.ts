@@ -12,7 +12,7 @@ import { AccountRepository } from '../accounts/account.repository';
 import { toPublicAccount } from '../accounts/account.mapper';
 import type { AuthConfig } from '../auth.config';
 import { InvalidGrantError, OAuthProviderClient, ProviderCallError, type ProviderTokens } from './oauth-provider.client';
-import { resolveProviders, type OAuthProvider } from './oauth-providers';
+import { OAuthClients } from './oauth-clients.service';
 
 /** An OAuth account's sealed config. */
 export interface OAuthConfig {
@@ -32,19 +32,16 @@ type Scope = Pick<MessageMeta, 'appId' | 'requestId'>;
  */
 @Injectable()
 export class TokenRefreshService {
-  private readonly providers: Partial<Record<OAuthServiceName, OAuthProvider>>;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly accounts: AccountRepository,
     private readonly client: OAuthProviderClient,
+    private readonly clients: OAuthClients,
     private readonly secrets: SecretBox,
     @Inject(EVENT_PUBLISHER) private readonly events: EventPublisher,
     @Inject(CONFIG) private readonly config: AuthConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.providers = resolveProviders(config.OAUTH_PROVIDERS_JSON);
-  }
+  ) {}
 
   /**
    * True when the token expires within the refresh margin, or within half its
@@ -78,7 +75,7 @@ export class TokenRefreshService {
         const stale = usedTokenSha256 ? digestBearerToken(current.oauth.accessToken) === usedTokenSha256 : this.isDue(current.oauth);
         if (!stale) return { config: current, refreshed: false };
         used = current;
-        const provider = this.providers[row.service as OAuthServiceName];
+        const provider = await this.clients.providerFor(scope.appId, row.service as OAuthServiceName);
         if (!provider) throw new AppError('service_not_available', `The ${row.service} service is not configured.`);
         if (!current.oauth.refreshToken) throw new InvalidGrantError('no refresh token was issued');
         const fresh = await this.client.refresh(provider, current.oauth.refreshToken);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, InvalidParametersError, OAUTH_SERVICE_NAMES, OutboundPolicy, UnsupportedError, type ServiceName } from '@app/common';
+import { CONFIG, InvalidParametersError, OAUTH_SERVICE_NAMES, OutboundPolicy, UnsupportedError, type OAuthServiceName, type ServiceName } from '@app/common';
+import type { TokenSource } from '../connectors/oauth-api';
 import { capabilitiesOf } from '../connectors/capabilities';
 import type { Connector } from '../connectors/connector';
 import { connectorTypes, isServiceName, type ConnectorDeps, type ConnectorType } from '../connectors/registry';
@@ -24,8 +25,11 @@ export class ConnectorFactory {
   private readonly localRoot: LocalRoot;
   private readonly deps: ConnectorDeps;
 
+  private readonly apiUrls: ConnectorsConfig['OAUTH_API_URLS_JSON'];
+
   constructor(@Inject(CONFIG) config: ConnectorsConfig) {
     this.deps = { outbound: OutboundPolicy.parse(config.OUTBOUND_ALLOW_NETWORKS) };
+    this.apiUrls = config.OAUTH_API_URLS_JSON;
     this.localRoot = new LocalRoot(config.LOCAL_STORAGE_ROOT);
   }
 
@@ -51,9 +55,15 @@ export class ConnectorFactory {
     return { config: stored, account: displayName(service, stored) };
   }
 
-  /** The live connector of an account of `appId`. @throws InvalidParametersError; UnsupportedError (501) for an OAuth service whose connector is not built yet */
-  async create(appId: string, service: string, stored: Record<string, unknown>): Promise<Connector> {
+  /**
+   * The live connector of an account of `appId`. OAuth services get their
+   * token from `tokens` and their API addresses from OAUTH_API_URLS_JSON (the
+   * services' own by default); their stored config holds only tokens.
+   * @throws InvalidParametersError
+   */
+  async create(appId: string, service: string, stored: Record<string, unknown>, tokens?: TokenSource): Promise<Connector> {
     const type = typeOf(service);
+    if (isOAuthService(service)) return type.create(type.validateConfig(this.apiUrls[service] ?? {}), { ...this.deps, tokens });
     const config = service === 'local' ? { path: (await this.localRoot.open(appId, stored)).absolute, jail: this.localRoot.appDir(appId) } : stored;
     return type.create(type.validateConfig(config), this.deps);
   }
@@ -65,12 +75,16 @@ export class ConnectorFactory {
 }
 
 function typeOf(service: string): ConnectorType<unknown> {
-  if ((OAUTH_SERVICE_NAMES as readonly string[]).includes(service)) {
+  if (isOAuthService(service) && !isServiceName(service)) {
     // The account can be connected (auth holds its tokens); storage calls wait for its connector.
     throw new UnsupportedError(`The ${service} connector is not built yet: the account is connected and its tokens are stored, but storage calls are not available.`);
   }
   if (!isServiceName(service)) throw new InvalidParametersError(`The "${service}" service is not available.`);
   return connectorTypes[service] as ConnectorType<unknown>;
+}
+
+function isOAuthService(service: string): service is OAuthServiceName {
+  return (OAUTH_SERVICE_NAMES as readonly string[]).includes(service);
 }
 
 function displayName(service: string, config: Record<string, unknown>): string {

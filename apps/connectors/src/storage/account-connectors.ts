@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { AccountCredentialsGet, CONFIG, CredentialsTransport, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import { AccountCredentialsGet, CONFIG, CredentialsTransport, digestBearerToken, OAuthRefresh, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import type { TokenSource } from '../connectors/oauth-api';
 import type { Connector } from '../connectors/connector';
 import type { ConnectorsConfig } from '../connectors.config';
 import { ConnectorFactory } from '../credentials/connector-factory';
@@ -48,16 +49,45 @@ export class AccountConnectors implements OnApplicationShutdown {
     const creds = this.rpc.call(AccountCredentialsGet, meta, { accountId }).then((reply) => {
       const opened = this.transport.open(meta, reply);
       // Never keep an OAuth access token past its expiry (auth hands out tokens well before it).
-      const expiresAt = Date.parse(String((opened.config.oauth as { expiresAt?: string } | undefined)?.expiresAt ?? ''));
+      const expiresAt = Date.parse(oauthOf(opened.config)?.expiresAt ?? '');
       if (Number.isFinite(expiresAt)) entry.expires = Math.min(entry.expires, expiresAt);
       return opened;
     });
     entry.service = creds.then((c) => c.service);
-    entry.connector = creds.then((c) => this.factory.create(meta.appId, c.service, c.config));
+    entry.connector = creds.then((c) => {
+      const oauth = oauthOf(c.config);
+      return this.factory.create(meta.appId, c.service, c.config, oauth ? this.tokenSource(meta, accountId, oauth.accessToken) : undefined);
+    });
     this.cache.set(key, entry);
     entry.connector.catch(() => this.cache.delete(key));
     entry.service.catch(() => undefined);
     return entry;
+  }
+
+  /**
+   * The access token of an OAuth account's connector. After an upstream 401,
+   * `refreshAfter` asks auth once for this process however many calls saw it
+   * (auth makes it once across processes, or hands back a peer's newer token).
+   */
+  private tokenSource(meta: MessageMeta, accountId: number, initial: string): TokenSource {
+    let token = initial;
+    let refreshing: { used: string; next: Promise<string> } | null = null;
+    return {
+      current: async () => token,
+      refreshAfter: (used) => {
+        if (used !== token) return Promise.resolve(token);
+        if (refreshing?.used === used) return refreshing.next;
+        const next = this.rpc.call(OAuthRefresh, meta, { accountId, usedTokenSha256: digestBearerToken(used) }).then((reply) => {
+          token = oauthOf(this.transport.open(meta, reply).config)?.accessToken ?? token;
+          return token;
+        });
+        refreshing = { used, next };
+        next.catch(() => undefined).finally(() => {
+          if (refreshing?.next === next) refreshing = null;
+        });
+        return next;
+      },
+    };
   }
 
   /** Drops an account's connector at once (it was deleted or its credentials changed). */
@@ -74,4 +104,11 @@ export class AccountConnectors implements OnApplicationShutdown {
   async onApplicationShutdown() {
     for (const key of [...this.cache.keys()]) this.evict(key);
   }
+}
+
+/** The access token part of an OAuth account's config (auth sends no refresh token). */
+function oauthOf(config: Record<string, unknown>): { accessToken: string; expiresAt?: string } | undefined {
+  const oauth = config.oauth as { accessToken?: unknown; expiresAt?: unknown } | undefined;
+  if (!oauth || typeof oauth.accessToken !== 'string') return undefined;
+  return { accessToken: oauth.accessToken, expiresAt: typeof oauth.expiresAt === 'string' ? oauth.expiresAt : undefined };
 }

@@ -20,6 +20,10 @@ export function countedStream(source: Readable, onBytes: (done: number) => void,
     },
   });
   pipeline(source, counted, () => undefined);
+  // pipeline drops its listeners once the source is fully written into `counted`; a cancel after
+  // that, before the writer has read it all, must still not be an unhandled 'error' (a crash).
+  // The writer sees the error through its own listeners or the destroyed stream.
+  counted.on('error', () => undefined);
   const abort = () => counted.destroy(new Error(cancelled));
   if (signal.aborted) abort();
   signal.addEventListener('abort', abort, { once: true });

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
 import { AppEntity } from './app.entity';
-import { RedirectUriEntity } from './redirect-uri.entity';
+import { RedirectUriEntity, type RegisteredUriKind } from './redirect-uri.entity';
 
 @Injectable()
 export class AppRepository {
@@ -28,20 +28,21 @@ export class AppRepository {
     return this.db.getRepository(AppEntity).existsBy({ id: appId });
   }
 
-  /** Replaces the app's registered redirect URIs. */
-  async setRedirectUris(appId: string, uris: string[]): Promise<void> {
+  /** Replaces the app's registered redirect URIs (or origins). */
+  async setRegistered(appId: string, kind: RegisteredUriKind, uris: string[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.delete(RedirectUriEntity, { appId });
-      if (uris.length) await tx.insert(RedirectUriEntity, uris.map((uri) => ({ appId, uri })));
+      await tx.delete(RedirectUriEntity, { appId, kind });
+      if (uris.length) await tx.insert(RedirectUriEntity, uris.map((uri) => ({ appId, kind, uri })));
     });
   }
 
-  async redirectUris(appId: string): Promise<string[]> {
-    const rows = await this.db.getRepository(RedirectUriEntity).find({ where: { appId }, order: { id: 'ASC' } });
+  async registered(appId: string, kind: RegisteredUriKind): Promise<string[]> {
+    const rows = await this.db.getRepository(RedirectUriEntity).find({ where: { appId, kind }, order: { id: 'ASC' } });
     return rows.map((r) => r.uri);
   }
 
-  isRedirectUriRegistered(appId: string, uri: string): Promise<boolean> {
-    return this.db.getRepository(RedirectUriEntity).existsBy({ appId, uri });
+  isRegistered(appId: string, kind: RegisteredUriKind, uri: string): Promise<boolean> {
+    return this.db.getRepository(RedirectUriEntity).existsBy({ appId, kind, uri });
   }
+
 }

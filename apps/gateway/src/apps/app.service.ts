@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/common';
 import { digestKey, generateApiKey, generateAppId } from './api-key';
 import { AppRepository } from './app.repository';
+import type { RegisteredUriKind } from './redirect-uri.entity';
 
 const KEY_CACHE_MS = 30_000;
 
@@ -29,21 +30,21 @@ export class AppService {
     return appId;
   }
 
-  /** Replaces the redirect URIs the OAuth flow may send this app's users to. @throws NotFoundError */
-  async setRedirectUris(appId: string, uris: string[]): Promise<{ redirect_uris: string[] }> {
+  /** Replaces the redirect URIs (or the popup flow's origins) registered for the app's OAuth flows. @throws NotFoundError */
+  async setRegistered(appId: string, kind: RegisteredUriKind, uris: string[]): Promise<string[]> {
     await this.requireApp(appId);
-    await this.apps.setRedirectUris(appId, [...new Set(uris)]);
-    return { redirect_uris: await this.apps.redirectUris(appId) };
+    await this.apps.setRegistered(appId, kind, [...new Set(uris)]);
+    return this.apps.registered(appId, kind);
   }
 
-  async redirectUris(appId: string): Promise<{ redirect_uris: string[] }> {
+  async registered(appId: string, kind: RegisteredUriKind): Promise<string[]> {
     await this.requireApp(appId);
-    return { redirect_uris: await this.apps.redirectUris(appId) };
+    return this.apps.registered(appId, kind);
   }
 
-  /** Exact match against the app's registered URIs (RFC 6749 §3.1.2.3); false for an unknown app. */
-  isRedirectUriRegistered(appId: string, uri: string): Promise<boolean> {
-    return this.apps.isRedirectUriRegistered(appId, uri);
+  /** Exact match against the app's registered URIs (RFC 6749 §3.1.2.3) or origins; false for an unknown app. */
+  isRegistered(appId: string, kind: RegisteredUriKind, uri: string): Promise<boolean> {
+    return this.apps.isRegistered(appId, kind, uri);
   }
 
   private async requireApp(appId: string) {

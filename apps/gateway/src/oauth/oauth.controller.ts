@@ -36,13 +36,33 @@ export class OAuthController {
   }
 }
 
-/** A browser step: a 302, or a short HTML page (never JSON, never a stack trace). */
+/** A browser step: a 302, a short HTML page, or the popup flow's posting page (never JSON, never a stack trace). */
 function sendStep(res: Response, step: BrowserStep): void {
   res.setHeader('Cache-Control', 'no-store');
   if ('redirect' in step) {
     res.redirect(302, step.redirect);
     return;
   }
+  if ('popup' in step) {
+    res.status(200).type('html').send(popupPage(step.popup.origin, step.popup.message));
+    return;
+  }
   const text = step.page.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   res.status(400).type('html').send(`<!doctype html><meta charset="utf-8"><title>Connecting an account</title><p>${text}</p>\n`);
+}
+
+/**
+ * Posts the result to the window that opened the popup, at exactly `origin`
+ * (a registered one: another page cannot read it), then closes. The values are
+ * JSON with `<` escaped, so nothing in them can end the script.
+ */
+export function popupPage(origin: string, message: string): string {
+  const js = (v: string) => JSON.stringify(v).replace(/</g, '\\u003c');
+  return `<!doctype html><meta charset="utf-8"><title>Connecting an account</title>
+<p>You can close this window.</p>
+<script>
+if (window.opener) window.opener.postMessage(${js(message)}, ${js(origin)});
+window.close();
+</script>
+`;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import {
-  AppError, InvalidParametersError, OAuthAuthorize, OAuthCallback, OAuthToken, RPC_CLIENT, RpcClient,
+  AppError, InvalidParametersError, OAuthAuthorize, OOB_REDIRECT_URI, OAuthCallback, OAuthToken, RPC_CLIENT, RpcClient,
   type BrowserStep, type OAuthTokenReply,
 } from '@app/common';
 import { parseAuthorization } from '../access/access.guard';
@@ -28,15 +28,28 @@ export class OAuthGatewayService {
   async authorize(query: Record<string, unknown>, requestId: string): Promise<BrowserStep> {
     const clientId = str(query.client_id);
     const redirectUri = str(query.redirect_uri);
-    if (!clientId || !redirectUri || redirectUri.length > 2048 || !(await this.apps.isRedirectUriRegistered(clientId, redirectUri))) {
-      return { page: 'The app sent an unknown client_id, or a redirect_uri it has not registered. Nothing was connected; please go back to the app.' };
+    const origin = str(query.origin);
+    // The popup flow posts its result to `origin`, which must be one the app registered; the others redirect to a registered URI.
+    const popup = redirectUri === OOB_REDIRECT_URI;
+    const trusted = clientId && redirectUri && redirectUri.length <= 2048 && (popup
+      ? origin !== undefined && origin.length <= 512 && (await this.apps.isRegistered(clientId, 'origin', origin))
+      : await this.apps.isRegistered(clientId, 'redirect_uri', redirectUri));
+    if (!trusted) {
+      return { page: popup
+        ? 'The app sent an unknown client_id, or an origin it has not registered. Nothing was connected; please close this window.'
+        : 'The app sent an unknown client_id, or a redirect_uri it has not registered. Nothing was connected; please go back to the app.' };
     }
+    const state = str(query.state)?.slice(0, 2048);
+    const popupRequestId = str(query.request_id)?.slice(0, 256);
     try {
       return await this.rpc.call(OAuthAuthorize, { requestId, appId: clientId }, {
-        redirectUri, responseType: str(query.response_type), scope: str(query.scope)?.slice(0, 1024), state: str(query.state)?.slice(0, 2048),
+        redirectUri, responseType: str(query.response_type), scope: str(query.scope)?.slice(0, 1024), state,
+        ...(popup ? { origin, requestId: popupRequestId } : {}),
       });
     } catch {
-      return { redirect: withError(redirectUri, 'temporarily_unavailable', 'The sign-in service is not available; try again shortly.', str(query.state)) };
+      const description = 'The sign-in service is not available; try again shortly.';
+      if (popup) return { popup: { origin: origin!, message: `kloudless:${JSON.stringify({ id: popupRequestId ?? '', data: { error: 'temporarily_unavailable', error_description: description, state } })}` } };
+      return { redirect: withError(redirectUri, 'temporarily_unavailable', description, state) };
     }
   }
 

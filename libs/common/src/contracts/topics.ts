@@ -15,6 +15,9 @@ export const TOPICS = Object.freeze({
     oauthCallback: 'auth.oauth.callback',
     oauthToken: 'auth.oauth.token',
     oauthRefresh: 'auth.oauth.refresh',
+    oauthClientSet: 'auth.oauth.client.set',
+    oauthClientList: 'auth.oauth.client.list',
+    oauthClientDelete: 'auth.oauth.client.delete',
   }),
   connectors: Object.freeze({
     credentialsValidate: 'connectors.credentials.validate',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SealedCredentials } from '../../crypto/credentials-transport';
 import { defineContract } from '../envelope';
 import { TOPICS } from '../topics';
+import { OAUTH_SERVICE_NAMES, type OAuthServiceName } from './account.contract';
 
 /**
  * The OAuth connect flow (KLOUDLESS-API.md §2 "OAuth"). The gateway checks the
@@ -9,8 +10,15 @@ import { TOPICS } from '../topics';
  * auth brokers the provider's side and owns states, codes and tokens.
  */
 
-/** Where the browser goes next: a redirect, or (when no trusted redirect URI is known) a plain page. */
-export type BrowserStep = { redirect: string } | { page: string };
+/**
+ * Where the browser goes next: a redirect, a plain page (when no trusted
+ * redirect URI is known), or, in the File Picker's popup flow, a page that
+ * posts `message` to the window that opened it, at exactly `origin`.
+ */
+export type BrowserStep = { redirect: string } | { page: string } | { popup: { origin: string; message: string } };
+
+/** The redirect URI of the popup flow (RFC 8252's out-of-band URI): the result goes back by postMessage. */
+export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
 
 const text = (max: number) => z.string().max(max);
 
@@ -22,6 +30,9 @@ export const OAuthAuthorize = defineContract<BrowserStep>()(
     responseType: text(32).optional(),
     scope: text(1024).optional(),
     state: text(2048).optional(),
+    /** Popup flow: the app's registered origin the result is posted to, and the picker's request id. */
+    origin: z.string().url().max(2048).optional(),
+    requestId: text(256).optional(),
   }),
 );
 
@@ -60,3 +71,23 @@ export const OAuthRefresh = defineContract<SealedCredentials>()(
   TOPICS.auth.oauthRefresh,
   z.object({ accountId: z.number().int().positive(), usedTokenSha256: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
 );
+
+/** An app's own OAuth client for a service, as the admin API shows it (never the secret). */
+export interface PublicOAuthClient {
+  service: OAuthServiceName;
+  client_id: string;
+  created: string;
+  modified: string;
+}
+
+const oauthService = z.enum(OAUTH_SERVICE_NAMES);
+
+/** The admin API sets the calling app's (envelope `appId`) own client for a service; the secret is sealed at rest. */
+export const OAuthClientSet = defineContract<PublicOAuthClient>()(
+  TOPICS.auth.oauthClientSet,
+  z.object({ service: oauthService, clientId: z.string().min(1).max(512), clientSecret: z.string().min(1).max(1024) }),
+);
+
+export const OAuthClientList = defineContract<{ clients: PublicOAuthClient[] }>()(TOPICS.auth.oauthClientList, z.object({}));
+
+export const OAuthClientDelete = defineContract<{ deleted: true }>()(TOPICS.auth.oauthClientDelete, z.object({ service: oauthService }));
