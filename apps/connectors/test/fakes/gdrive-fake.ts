@@ -133,11 +133,11 @@ export async function startGdriveFake(options: { defaultPageSize?: number; token
   }
   function listFields(spec: string | null): { top: string[]; file: string[] } {
     if (spec === null) return { top: ['kind', 'nextPageToken', 'incompleteSearch', 'files'], file: DEFAULT_FILE_FIELDS };
-    const m = /^(.*?)(?:,?\s*files\(([^)]*)\))?(.*)$/.exec(spec)!;
-    const top = `${m[1]},${m[3]}`.split(',').map((f) => f.trim()).filter(Boolean);
+    const nested = /files\(([^)]*)\)/.exec(spec);
+    const top = spec.replace(/files\([^)]*\)/, '').split(',').map((f) => f.trim()).filter(Boolean);
     if (top.some((f) => !['kind', 'nextPageToken', 'incompleteSearch', 'files'].includes(f))) throw invalid('fields', 'Invalid field selection');
-    if (m[2] !== undefined) top.push('files');
-    return { top, file: m[2] !== undefined ? fileFields(m[2]) : ALL_FIELDS };
+    if (nested) top.push('files');
+    return { top, file: nested ? fileFields(nested[1]) : ALL_FIELDS };
   }
 
   function isAncestor(ancestor: string, id: string): boolean {
