@@ -60,6 +60,10 @@ export interface GdriveFake extends FakeService {
   /** Adds a parent to a file (Drive files may sit in several folders). */
   addParent(id: string, parent: string): void;
   trash(id: string): void;
+  /** The next `times` downloads (alt=media) answer `status` (the shared `inject` cannot tell them from files.get). */
+  failDownloads(status: number, times?: number): void;
+  /** The next resumable chunk keeps only its first `keepBytes` and answers 503, as a broken connection would. */
+  interruptNextChunk(keepBytes: number): void;
 }
 
 const FOLDER = 'application/vnd.google-apps.folder';
@@ -88,6 +92,8 @@ export async function startGdriveFake(options: { defaultPageSize?: number; token
   const files = new Map<string, FakeDriveFile>();
   const sessions = new Map<string, Session>();
   const uploads: UploadLogEntry[] = [];
+  const interruptions: number[] = [];
+  const mediaFaults: number[] = [];
   let clock = Date.now();
   const now = () => new Date((clock = Math.max(clock + 1, Date.now()))).toISOString();
   const newId = () => randomBytes(21).toString('base64url').replace(/^[-_]/, 'x');
@@ -288,6 +294,7 @@ export async function startGdriveFake(options: { defaultPageSize?: number; token
   }
 
   function download(file: FakeDriveFile, req: IncomingMessage, res: ServerResponse): void {
+    if (mediaFaults.length) throw new DriveError(mediaFaults.shift()!, 'backendError', 'Backend Error');
     if (file.mimeType === FOLDER || file.mimeType.startsWith(NATIVE)) {
       throw new DriveError(403, 'fileNotDownloadable', 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', { location: 'alt', locationType: 'parameter' });
     }
@@ -448,7 +455,15 @@ export async function startGdriveFake(options: { defaultPageSize?: number; token
       if (start !== session.received) throw new DriveError(400, 'badRequest', `Invalid request: the chunk starts at ${start}, but ${session.received} bytes were received.`);
       const last = range[3] !== '*' && end + 1 === Number(range[3]);
       if (range[3] !== '*' && end + 1 > Number(range[3])) throw new DriveError(400, 'badRequest', 'The chunk goes past the declared total.');
-      if (!last && data.length % GRANULE !== 0) throw new DriveError(400, 'badRequest', 'Chunks must be multiples of 256 KiB, except the last one.');
+      if (!last && (end + 1) % GRANULE !== 0) throw new DriveError(400, 'badRequest', 'Chunks must be multiples of 256 KiB, except the last one.');
+      if (interruptions.length) {
+        // The connection broke mid-chunk: the server kept only part of it.
+        const keep = Math.min(interruptions.shift()!, data.length);
+        session.chunks.push(Buffer.from(data.subarray(0, keep)));
+        session.received += keep;
+        log(503, data.length);
+        throw new DriveError(503, 'backendError', 'Backend Error');
+      }
       session.chunks.push(Buffer.from(data));
       session.received += data.length;
       if (!last) return incomplete();
@@ -558,6 +573,12 @@ export async function startGdriveFake(options: { defaultPageSize?: number; token
     },
     trash: (id) => {
       live(id).trashed = true;
+    },
+    failDownloads: (status, times = 1) => {
+      for (let i = 0; i < times; i++) mediaFaults.push(status);
+    },
+    interruptNextChunk: (keepBytes) => {
+      interruptions.push(keepBytes);
     },
   };
 }

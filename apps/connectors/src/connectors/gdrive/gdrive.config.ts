@@ -22,10 +22,17 @@ export interface GdriveConfig {
   chunkSize: number;
 }
 
+function isHttpUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 const httpUrl = z
   .string()
-  .url()
-  .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL')
+  .refine(isHttpUrl, 'must be an http(s) URL')
   .transform((value) => value.replace(/\/+$/, ''));
 
 const schema = z
