@@ -168,6 +168,21 @@ describe('gdrive connector against the Drive fake', () => {
       expect(conflict.extra.conflictingResourceId).toBe(older.id);
     });
 
+    it('concurrent mkdir or write of one new name leave one object (the oldest wins, the others get ConflictError)', async () => {
+      const c = connect();
+      const folder = await c.mkdir('', `race-${Date.now()}`);
+      const before = fake.requests.length;
+      const dirs = await Promise.allSettled(Array.from({ length: 5 }, () => c.mkdir(folder.locator, 'same')));
+      // They did race: the losers' folders were created, then deleted again.
+      expect(fake.requests.slice(before).filter((r) => r.method === 'DELETE').length).toBeGreaterThan(0);
+      expect(dirs.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of dirs) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConflictError);
+      const files = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => c.write(folder.locator, 'same.txt', bodyOf(`v${i}`), { size: 2 })));
+      expect(files.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+      const names = (await c.list(folder.locator, { pageSize: 100 })).items.map((e) => e.name).sort();
+      expect(names).toEqual(['same', 'same.txt']);
+    });
+
     it("lookup is exact about case although Drive's name = is not", async () => {
       const c = connect();
       const folder = await c.mkdir('', `case-${Date.now()}`);

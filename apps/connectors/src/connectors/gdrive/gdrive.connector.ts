@@ -138,14 +138,16 @@ export class GdriveConnector implements Connector {
     const target: UploadTarget = existing
       ? { kind: 'update', fileId: existing.locator, mimeType }
       : { kind: 'create', name, parent: driveId(folder), mimeType };
-    const file = await this.upstream.call('write', () => this.uploader.upload(target, body, options.size));
+    let file = await this.upstream.call('write', () => this.uploader.upload(target, body, options.size));
+    if (target.kind === 'create') file = await this.keepUnique(folder, name, file);
     return toEntry(file, await this.root());
   }
 
   async mkdir(folder: Locator, name: string): Promise<Entry> {
     const [existing] = await Promise.all([this.lookup(folder, name), this.requireFolder(folder)]);
     if (existing) throw new ConflictError(`"${name}" is already there.`, existing.locator);
-    return toEntry(await this.createFolder(driveId(folder), name), await this.root());
+    const created = await this.keepUnique(folder, name, await this.createFolder(driveId(folder), name));
+    return toEntry(created, await this.root());
   }
 
   /**
@@ -182,8 +184,12 @@ export class GdriveConnector implements Connector {
       const children = await this.listFiles('remove', `${quote(file.id)} in parents and trashed = false`, { pageSize: 1 });
       if (children.files.length > 0) throw new FolderNotEmptyError();
     }
-    await this.upstream.call('remove', async () => {
-      const res = await this.api.send('remove', { method: 'DELETE', url: `${this.config.apiUrl}/files/${encodeURIComponent(file.id)}` });
+    await this.deleteFile(file.id);
+  }
+
+  private deleteFile(id: string): Promise<void> {
+    return this.upstream.call('remove', async () => {
+      const res = await this.api.send('remove', { method: 'DELETE', url: `${this.config.apiUrl}/files/${encodeURIComponent(id)}` });
       res.body.resume();
     });
   }
@@ -193,7 +199,22 @@ export class GdriveConnector implements Connector {
     if (driveId(locator) === 'root') throw new InvalidParametersError('The root folder cannot be copied.');
     const [file, existing] = await Promise.all([this.file(locator, 'copy'), this.lookup(toFolder, name), this.requireFolder(toFolder)]);
     if (existing) throw new ConflictError(`"${name}" is already there.`, existing.locator);
-    return toEntry(await this.copyInto(file, driveId(toFolder), name), await this.root());
+    const copied = await this.keepUnique(toFolder, name, await this.copyInto(file, driveId(toFolder), name));
+    return toEntry(copied, await this.root());
+  }
+
+  /**
+   * Check-then-create leaves a window in which a concurrent request creates
+   * the same name (Drive would keep both). After creating, the oldest of that
+   * name wins: a younger object of ours is deleted again and the call fails
+   * with ConflictError, so no duplicate stays. (move has the same window and
+   * no such repair: moving back could fail too.)
+   */
+  private async keepUnique(folder: Locator, name: string, created: DriveFile): Promise<DriveFile> {
+    const oldest = await this.lookup(folder, name);
+    if (!oldest || oldest.locator === created.id) return created;
+    await this.deleteFile(created.id).catch(() => undefined);
+    throw new ConflictError(`"${name}" was created at the same time by another request.`, oldest.locator);
   }
 
   private async copyInto(file: DriveFile, parent: string, name: string): Promise<DriveFile> {
