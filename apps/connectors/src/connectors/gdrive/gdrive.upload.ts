@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { UpstreamError } from '@app/common';
+import { NotFoundError, UpstreamError } from '@app/common';
 import type { OAuthApi, ApiResponse } from '../oauth-api';
 import { header, readText } from '../oauth-api';
 import { isRetryable } from '../retry';
@@ -83,7 +83,10 @@ export class GdriveUploader {
       const chunk = await reader.read(chunkSize);
       const last = chunk.length < chunkSize || (await reader.atEnd());
       const total = last ? String(offset + chunk.length) : '*';
-      const file = await this.sendChunk(session, chunk, offset, total);
+      const file = await this.sendChunk(session, chunk, offset, total).catch((err: unknown) => {
+        // A session Drive no longer knows (expired, or lost): the upload starts over, not "file not found".
+        throw err instanceof NotFoundError ? new UpstreamError(404, 'The upload session expired; the upload can be retried.') : err;
+      });
       offset += chunk.length;
       if (file) return file;
       if (last) throw new UpstreamError(undefined, 'Google Drive did not finish the upload after its last chunk.');
