@@ -23,7 +23,7 @@ import type { ConnectorDeps } from '../registry';
 import { forwardErrors, SliceStream } from '../streams';
 import { upstreamFor, type Upstream } from '../upstream';
 import { isAllowedHost, type BoxConfig } from './box.config';
-import { entryOf, ITEM_FIELDS, mapBoxFailure, parseContentRange, refOf, rootEntry, ROOT_FOLDER_ID, type BoxItem, type BoxRef } from './box.mapper';
+import { entryOf, ITEM_FIELDS, mapBoxFailure, parseContentRange, refOf, ROOT_FOLDER_ID, type BoxItem, type BoxRef } from './box.mapper';
 import { BoxUploads, peek, type UploadTarget } from './box-upload';
 
 /** GET /folders/{id}/items answers at most 1000 items; GET /search at most 200. */
@@ -84,7 +84,7 @@ export class BoxConnector implements Connector {
       () => this.api.json<BoxItem>('stat', { method: 'GET', url: `${this.config.apiUrl}/${ref.kind}s/${ref.id}`, query: { fields: ITEM_FIELDS } }),
       { retry: true },
     );
-    return ref.id === ROOT_FOLDER_ID && ref.kind === 'folder' ? rootEntry(item) : entryOf(item);
+    return entryOf(item);
   }
 
   /**
