@@ -29,6 +29,8 @@ import { BoxUploads, peek, type UploadTarget } from './box-upload';
 /** GET /folders/{id}/items answers at most 1000 items; GET /search at most 200. */
 const MAX_ITEMS_LIMIT = 1000;
 const MAX_SEARCH_LIMIT = 200;
+/** The most of an unsized body held in memory to learn whether it is small (then sent whole, so a 401 can resend it). */
+const UNSIZED_BUFFER = 8 * 1024 * 1024;
 
 interface BoxItems {
   entries: BoxItem[];
@@ -131,9 +133,9 @@ export class BoxConnector implements Connector {
   /**
    * Creates `name`, or uploads a new version of the file of that name (Box
    * keeps its id). Known sizes from `chunkedUploadThreshold` go through an
-   * upload session. An unknown size is read up to the threshold: a body that
-   * ends there is sent whole; a longer one streams through the simple upload,
-   * since a session needs the size before the first byte.
+   * upload session. An unknown size is read up to the threshold (at most
+   * 8 MiB): a body that ends there is sent whole; a longer one streams
+   * through the simple upload, since a session needs the size before the first byte.
    */
   async write(folder: Locator, name: string, body: Readable, options: WriteOptions = {}): Promise<Entry> {
     const folderId = this.folderId(folder);
@@ -148,7 +150,7 @@ export class BoxConnector implements Connector {
       if (options.size !== undefined) {
         return options.size >= threshold ? this.uploads.chunked(target, body, options.size) : this.uploads.simple(target, body, options.size);
       }
-      const { head, rest } = await peek(body, threshold);
+      const { head, rest } = await peek(body, Math.min(threshold, UNSIZED_BUFFER));
       if (rest) return this.uploads.simple(target, rest);
       const whole = bufferStream(head);
       return head.length >= threshold ? this.uploads.chunked(target, whole, head.length) : this.uploads.simple(target, whole, head.length);
@@ -221,7 +223,8 @@ export class BoxConnector implements Connector {
         this.api.json<BoxSearchResults>('search', {
           method: 'GET',
           url: `${this.config.apiUrl}/search`,
-          query: { query, ancestor_folder_ids: id, content_types: 'name', fields: ITEM_FIELDS, limit, offset },
+          // Below the root is the whole account: no ancestor filter.
+          query: { query, ancestor_folder_ids: id === ROOT_FOLDER_ID ? undefined : id, content_types: 'name', fields: ITEM_FIELDS, limit, offset },
         }),
       { retry: true },
     );
