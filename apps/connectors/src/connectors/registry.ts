@@ -2,6 +2,7 @@ import type { OutboundPolicy } from '@app/common';
 import { traitsOfClass, type ConnectorTraits } from './capabilities';
 import type { Connector } from './connector';
 import type { TokenSource } from './oauth-api';
+import { addressByPath, type PathConnector } from './path-connector';
 import { validateLocalConfig, type LocalConfig } from './local/local.config';
 import { validateAzureConfig, type AzureConfig } from './azure/azure.config';
 import { validateFtpConfig, type FtpConfig } from './ftp/ftp.config';
@@ -27,14 +28,14 @@ export interface ConnectorType<C> {
   readonly traits: ConnectorTraits;
 }
 
-type ConnectorClass<C> = { new (config: C, deps: ConnectorDeps): Connector } & Parameters<typeof traitsOfClass>[0];
+type ClassOf<C, K> = { new (config: C, deps: ConnectorDeps): K } & Parameters<typeof traitsOfClass>[0];
 
 /**
  * A connector type whose class (and so its SDK: AWS, Azure, ssh2, webdav…) is
  * loaded on first use, not at start: a service that no account uses costs no
  * memory or start-up time.
  */
-function lazy<C>(validateConfig: (raw: unknown) => C, load: () => ConnectorClass<C>): ConnectorType<C> {
+function lazy<C>(validateConfig: (raw: unknown) => C, load: () => ClassOf<C, Connector>): ConnectorType<C> {
   return {
     validateConfig,
     create: (config, deps) => new (load())(config, deps),
@@ -44,15 +45,26 @@ function lazy<C>(validateConfig: (raw: unknown) => C, load: () => ConnectorClass
   };
 }
 
+/** `lazy` for a path-addressed class: its locators are its paths. */
+function lazyPaths<C>(validateConfig: (raw: unknown) => C, load: () => ClassOf<C, PathConnector>): ConnectorType<C> {
+  return {
+    validateConfig,
+    create: (config, deps) => addressByPath(new (load())(config, deps)),
+    get traits() {
+      return traitsOfClass(load());
+    },
+  };
+}
+
 /** The only list of connectors: service name -> type. */
 export const connectorTypes = {
-  local: lazy<LocalConfig>(validateLocalConfig, () => (require('./local/local.connector') as typeof import('./local/local.connector')).LocalConnector),
-  s3: lazy<S3Config>(validateS3Config, () => (require('./s3/s3.connector') as typeof import('./s3/s3.connector')).S3Connector),
-  s3_compatible: lazy<S3Config>(validateS3CompatibleConfig, () => (require('./s3/s3.connector') as typeof import('./s3/s3.connector')).S3Connector),
-  sftp: lazy<SftpConfig>(validateSftpConfig, () => (require('./sftp/sftp.connector') as typeof import('./sftp/sftp.connector')).SftpConnector),
-  ftp: lazy<FtpConfig>(validateFtpConfig, () => (require('./ftp/ftp.connector') as typeof import('./ftp/ftp.connector')).FtpConnector),
-  webdav: lazy<WebdavConfig>(validateWebdavConfig, () => (require('./webdav/webdav.connector') as typeof import('./webdav/webdav.connector')).WebdavConnector),
-  azure: lazy<AzureConfig>(validateAzureConfig, () => (require('./azure/azure.connector') as typeof import('./azure/azure.connector')).AzureConnector),
+  local: lazyPaths<LocalConfig>(validateLocalConfig, () => (require('./local/local.connector') as typeof import('./local/local.connector')).LocalConnector),
+  s3: lazyPaths<S3Config>(validateS3Config, () => (require('./s3/s3.connector') as typeof import('./s3/s3.connector')).S3Connector),
+  s3_compatible: lazyPaths<S3Config>(validateS3CompatibleConfig, () => (require('./s3/s3.connector') as typeof import('./s3/s3.connector')).S3Connector),
+  sftp: lazyPaths<SftpConfig>(validateSftpConfig, () => (require('./sftp/sftp.connector') as typeof import('./sftp/sftp.connector')).SftpConnector),
+  ftp: lazyPaths<FtpConfig>(validateFtpConfig, () => (require('./ftp/ftp.connector') as typeof import('./ftp/ftp.connector')).FtpConnector),
+  webdav: lazyPaths<WebdavConfig>(validateWebdavConfig, () => (require('./webdav/webdav.connector') as typeof import('./webdav/webdav.connector')).WebdavConnector),
+  azure: lazyPaths<AzureConfig>(validateAzureConfig, () => (require('./azure/azure.connector') as typeof import('./azure/azure.connector')).AzureConnector),
 } as const;
 
 export type ServiceName = keyof typeof connectorTypes;

@@ -1,4 +1,4 @@
-import type { Connector } from '../../src/connectors/connector';
+import { ROOT, type Connector } from '../../src/connectors/connector';
 import { chunkedCases } from './chunked.cases';
 import { copyMoveCases } from './copy-move.cases';
 import { errorCases } from './errors.cases';
@@ -22,13 +22,14 @@ export function describeConnector(name: string, makeConnector: () => Promise<Con
 
     beforeAll(async () => {
       connector = await makeConnector();
-      await connector.mkdir(base);
+      await connector.mkdir(ROOT, base);
     }, 60_000);
 
     afterAll(async () => {
       if (!connector) return;
       try {
-        await connector.remove(base, { recursive: true });
+        const folder = await connector.lookup(ROOT, base);
+        if (folder) await connector.remove(folder.locator, { recursive: true });
       } finally {
         await connector.close?.();
       }

@@ -1,4 +1,4 @@
-import { listAll, names, readText, writeText } from './helpers';
+import { at, listAll, loc, mkdirAt, moveTo, names, readText, writeText } from './helpers';
 import type { SuiteContext } from './suite';
 
 const UNICODE_FILE = 'héllo wörld ✓ 日本語 Ελληνικά.txt';
@@ -14,18 +14,19 @@ export function nameCases(ctx: SuiteContext): void {
       const entry = await writeText(c, `${dir}/${UNICODE_FILE}`, 'unicode');
       expect(entry.name).toBe(UNICODE_FILE);
       expect(await names(c, dir)).toEqual([UNICODE_FILE]);
-      expect(await c.stat(`${dir}/${UNICODE_FILE}`)).toMatchObject({ name: UNICODE_FILE, size: 7 });
+      expect(await c.stat(entry.locator)).toMatchObject({ name: UNICODE_FILE, size: 7 });
+      expect((await at(c, `${dir}/${UNICODE_FILE}`)).locator).toBe(entry.locator);
       expect(await readText(c, `${dir}/${UNICODE_FILE}`)).toBe('unicode');
     });
 
     ctx.it('creates, lists into and removes a unicode folder', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
-      await c.mkdir(`${dir}/${UNICODE_FOLDER}`);
-      await writeText(c, `${dir}/${UNICODE_FOLDER}/${UNICODE_FILE}`, 'x');
+      const folder = await mkdirAt(c, `${dir}/${UNICODE_FOLDER}`);
+      const file = await writeText(c, `${dir}/${UNICODE_FOLDER}/${UNICODE_FILE}`, 'x');
       const inner = await listAll(c, `${dir}/${UNICODE_FOLDER}`);
-      expect(inner.map((e) => e.path)).toEqual([`${dir}/${UNICODE_FOLDER}/${UNICODE_FILE}`]);
-      await c.remove(`${dir}/${UNICODE_FOLDER}`, { recursive: true });
+      expect(inner.map((e) => [e.name, e.locator])).toEqual([[UNICODE_FILE, file.locator]]);
+      await c.remove(folder.locator, { recursive: true });
       expect(await names(c, dir)).toEqual([]);
     });
 
@@ -49,27 +50,28 @@ export function nameCases(ctx: SuiteContext): void {
       const c = ctx.connector();
       const dir = await ctx.folder();
       await writeText(c, `${dir}/plain.txt`, 'r');
-      await c.move(`${dir}/plain.txt`, `${dir}/${UNICODE_FILE}`);
+      await moveTo(c, `${dir}/plain.txt`, `${dir}/${UNICODE_FILE}`);
       expect(await names(c, dir)).toEqual([UNICODE_FILE]);
-      await c.move(`${dir}/${UNICODE_FILE}`, `${dir}/plain again.txt`);
+      await moveTo(c, `${dir}/${UNICODE_FILE}`, `${dir}/plain again.txt`);
       expect(await readText(c, `${dir}/plain again.txt`)).toBe('r');
     });
 
     ctx.it('searches names below a folder', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
-      await c.mkdir(`${dir}/sub`);
-      await writeText(c, `${dir}/Needle report.txt`, '1');
-      await writeText(c, `${dir}/sub/another needle.md`, '2');
+      await mkdirAt(c, `${dir}/sub`);
+      const one = await writeText(c, `${dir}/Needle report.txt`, '1');
+      const two = await writeText(c, `${dir}/sub/another needle.md`, '2');
       await writeText(c, `${dir}/hay.txt`, '3');
+      const folder = await loc(c, dir);
       const found: string[] = [];
       let cursor: string | null = null;
       do {
-        const page = await c.search!(dir, 'needle', { pageSize: 1, cursor });
-        found.push(...page.items.map((e) => e.path));
+        const page = await c.search!(folder, 'needle', { pageSize: 1, cursor });
+        found.push(...page.items.map((e) => e.locator));
         cursor = page.next;
       } while (cursor);
-      expect(found.sort()).toEqual([`${dir}/Needle report.txt`, `${dir}/sub/another needle.md`]);
+      expect(found.sort()).toEqual([one.locator, two.locator].sort());
     }, { when: ctx.traits.has('search'), skipReason: 'no search()' });
   });
 }

@@ -1,4 +1,5 @@
 import { InvalidRangeError } from '@app/common';
+import type { Locator } from '../../src/connectors/connector';
 import { expectError, readAll, writeText } from './helpers';
 import type { SuiteContext } from './suite';
 
@@ -6,12 +7,11 @@ const TEXT = '0123456789abcdefghij'; // 20 bytes
 
 export function rangeCases(ctx: SuiteContext): void {
   describe('ranged reads', () => {
-    let file = '';
-    const setup = async () => {
-      if (file) return file;
+    let file: Locator | null = null;
+    const setup = async (): Promise<Locator> => {
+      if (file !== null) return file;
       const dir = await ctx.folder();
-      await writeText(ctx.connector(), `${dir}/r.txt`, TEXT);
-      file = `${dir}/r.txt`;
+      file = (await writeText(ctx.connector(), `${dir}/r.txt`, TEXT)).locator;
       return file;
     };
     const read = async (start: number, end?: number) => {
@@ -45,9 +45,9 @@ export function rangeCases(ctx: SuiteContext): void {
     });
 
     ctx.it('refuses a range that starts past the end with InvalidRangeError', async () => {
-      const path = await setup();
-      await expectError(ctx.connector().read(path, { start: 20 }), InvalidRangeError);
-      await expectError(ctx.connector().read(path, { start: 500, end: 600 }), InvalidRangeError);
+      const locator = await setup();
+      await expectError(ctx.connector().read(locator, { start: 20 }), InvalidRangeError);
+      await expectError(ctx.connector().read(locator, { start: 500, end: 600 }), InvalidRangeError);
     });
   });
 }

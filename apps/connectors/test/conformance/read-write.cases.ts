@@ -1,5 +1,5 @@
 import { ConflictError, FolderNotEmptyError, NotFoundError } from '@app/common';
-import { expectError, names, randomData, readAll, readText, sha256, writeText } from './helpers';
+import { bodyOf, expectError, goneLocator, loc, mkdirAt, names, randomData, readAll, readText, sha256, writeText } from './helpers';
 import type { SuiteContext } from './suite';
 
 export function readWriteCases(ctx: SuiteContext): void {
@@ -8,8 +8,9 @@ export function readWriteCases(ctx: SuiteContext): void {
       const c = ctx.connector();
       const dir = await ctx.folder();
       const entry = await writeText(c, `${dir}/hello.txt`, 'hello world');
-      expect(entry).toMatchObject({ kind: 'file', name: 'hello.txt', path: `${dir}/hello.txt`, size: 11 });
-      const read = await c.read(`${dir}/hello.txt`);
+      expect(entry).toMatchObject({ kind: 'file', name: 'hello.txt', parent: await loc(c, dir), size: 11 });
+      expect(await loc(c, `${dir}/hello.txt`)).toBe(entry.locator);
+      const read = await c.read(entry.locator);
       expect(read.size).toBe(11);
       expect(read.contentLength).toBe(11);
       expect((await readAll(read.stream)).toString()).toBe('hello world');
@@ -19,14 +20,23 @@ export function readWriteCases(ctx: SuiteContext): void {
       const c = ctx.connector();
       const dir = await ctx.folder();
       const data = randomData(3 * 1024 * 1024 + 123);
-      await writeText(c, `${dir}/big.bin`, data);
-      expect((await c.stat(`${dir}/big.bin`)).size).toBe(data.length);
-      const back = await readAll((await c.read(`${dir}/big.bin`)).stream);
+      const entry = await writeText(c, `${dir}/big.bin`, data);
+      expect((await c.stat(entry.locator)).size).toBe(data.length);
+      const back = await readAll((await c.read(entry.locator)).stream);
       expect(back.length).toBe(data.length);
       expect(sha256(back)).toBe(sha256(data));
     });
 
-    ctx.it('overwrites: a second write replaces the content', async () => {
+    ctx.it('writes a file whose size is not given up front', async () => {
+      const c = ctx.connector();
+      const dir = await ctx.folder();
+      const data = randomData(1024 * 1024 + 7);
+      const entry = await c.write(await loc(c, dir), 'unsized.bin', bodyOf(data));
+      expect(entry).toMatchObject({ kind: 'file', name: 'unsized.bin', size: data.length });
+      expect(sha256(await readAll((await c.read(entry.locator)).stream))).toBe(sha256(data));
+    });
+
+    ctx.it('overwrites: a second write of the same name replaces the content', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
       await writeText(c, `${dir}/o.txt`, 'first version, longer');
@@ -41,8 +51,8 @@ export function readWriteCases(ctx: SuiteContext): void {
       const dir = await ctx.folder();
       const entry = await writeText(c, `${dir}/empty.txt`, '');
       expect(entry).toMatchObject({ kind: 'file', size: 0 });
-      expect((await c.stat(`${dir}/empty.txt`)).size).toBe(0);
-      const read = await c.read(`${dir}/empty.txt`);
+      expect((await c.stat(entry.locator)).size).toBe(0);
+      const read = await c.read(entry.locator);
       expect(read.size).toBe(0);
       expect((await readAll(read.stream)).length).toBe(0);
     });
@@ -50,67 +60,69 @@ export function readWriteCases(ctx: SuiteContext): void {
     ctx.it('refuses a write into a missing folder with NotFoundError', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
-      await expectError(writeText(c, `${dir}/missing/x.txt`, 'x'), NotFoundError);
+      const missing = await goneLocator(c, dir, 'folder');
+      await expectError(c.write(missing, 'x.txt', bodyOf('x'), { size: 1 }), NotFoundError);
     });
 
     ctx.it('mkdir returns the folder; mkdir again is a ConflictError', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
-      expect(await c.mkdir(`${dir}/m`)).toMatchObject({ kind: 'folder', name: 'm', path: `${dir}/m` });
-      await expectError(c.mkdir(`${dir}/m`), ConflictError);
+      expect(await mkdirAt(c, `${dir}/m`)).toMatchObject({ kind: 'folder', name: 'm', parent: await loc(c, dir) });
+      await expectError(mkdirAt(c, `${dir}/m`), ConflictError);
+      expect(await names(c, dir)).toEqual(['m']);
     });
 
     ctx.it('mkdir where a file exists is a ConflictError', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
       await writeText(c, `${dir}/taken`, 'x');
-      await expectError(c.mkdir(`${dir}/taken`), ConflictError);
+      await expectError(mkdirAt(c, `${dir}/taken`), ConflictError);
     });
 
     ctx.it('mkdir in a missing parent is a NotFoundError', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
-      await expectError(c.mkdir(`${dir}/nope/child`), NotFoundError);
+      const missing = await goneLocator(c, dir, 'folder');
+      await expectError(c.mkdir(missing, 'child'), NotFoundError);
     });
 
     ctx.it('removes a file', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
-      await writeText(c, `${dir}/gone.txt`, 'x');
-      await c.remove(`${dir}/gone.txt`, { recursive: false });
-      await expectError(c.stat(`${dir}/gone.txt`), NotFoundError);
+      const file = await writeText(c, `${dir}/gone.txt`, 'x');
+      await c.remove(file.locator, { recursive: false });
+      await expectError(c.stat(file.locator), NotFoundError);
       expect(await names(c, dir)).toEqual([]);
     });
 
     ctx.it('removes an empty folder without recursive', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
-      await c.mkdir(`${dir}/e`);
-      await c.remove(`${dir}/e`, { recursive: false });
-      await expectError(c.stat(`${dir}/e`), NotFoundError);
+      const folder = await mkdirAt(c, `${dir}/e`);
+      await c.remove(folder.locator, { recursive: false });
+      await expectError(c.stat(folder.locator), NotFoundError);
     });
 
     ctx.it('refuses to remove a non-empty folder without recursive (FolderNotEmptyError)', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
-      await c.mkdir(`${dir}/full`);
+      const full = await mkdirAt(c, `${dir}/full`);
       await writeText(c, `${dir}/full/f.txt`, 'x');
-      await expectError(c.remove(`${dir}/full`, { recursive: false }), FolderNotEmptyError);
+      await expectError(c.remove(full.locator, { recursive: false }), FolderNotEmptyError);
       expect(await readText(c, `${dir}/full/f.txt`)).toBe('x');
     });
 
     ctx.it('removes a folder tree recursively', async () => {
       const c = ctx.connector();
       const dir = await ctx.folder();
-      await c.mkdir(`${dir}/t`);
-      await c.mkdir(`${dir}/t/u`);
+      const tree = await mkdirAt(c, `${dir}/t`);
+      await mkdirAt(c, `${dir}/t/u`);
       await writeText(c, `${dir}/t/a.txt`, 'a');
-      await writeText(c, `${dir}/t/u/b.txt`, 'b');
-      await c.remove(`${dir}/t`, { recursive: true });
-      await expectError(c.stat(`${dir}/t`), NotFoundError);
-      await expectError(c.stat(`${dir}/t/u/b.txt`), NotFoundError);
+      const deep = await writeText(c, `${dir}/t/u/b.txt`, 'b');
+      await c.remove(tree.locator, { recursive: true });
+      await expectError(c.stat(tree.locator), NotFoundError);
+      await expectError(c.stat(deep.locator), NotFoundError);
       expect(await names(c, dir)).toEqual([]);
     });
-
   });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectorTraits } from '../../src/connectors/capabilities';
-import type { Connector } from '../../src/connectors/connector';
+import { ROOT, type Connector } from '../../src/connectors/connector';
 
 export interface KnownFailure {
   /** The case's exact title. */
@@ -24,7 +24,7 @@ export interface SuiteContext {
   readonly opts: ConformanceOptions;
   readonly traits: ConnectorTraits;
   connector(): Connector;
-  /** Creates and returns an empty folder for one case, below the suite's own folder. */
+  /** Creates an empty folder for one case, below the suite's own folder, and returns its path (see helpers' `at`). */
   folder(): Promise<string>;
   /** The suite's own folder (a child of the root). */
   base(): string;
@@ -49,9 +49,11 @@ export function makeContext(
     base: getBase,
     async folder() {
       counter += 1;
-      const path = `${getBase()}/case-${counter}`;
-      await getConnector().mkdir(path);
-      return path;
+      const name = `case-${counter}`;
+      const base = await getConnector().lookup(ROOT, getBase());
+      if (!base) throw new Error('the suite folder is gone');
+      await getConnector().mkdir(base.locator, name);
+      return `${getBase()}/${name}`;
     },
     it(title, fn, options = {}) {
       used.add(title);

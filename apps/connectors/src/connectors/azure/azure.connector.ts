@@ -16,7 +16,8 @@ import {
   PermissionDeniedError,
   UpstreamError,
 } from '@app/common';
-import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import type { ByteRange, ChunkWriterOptions, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import type { PathConnector, PathEntry, PathChunkWriter } from '../path-connector';
 import { checkPart, partsInOrder } from '../parts';
 import { checkPageSize, decodeCursor, encodeCursor, pageBy } from '../paging';
 import { baseName, checkPath, isSameOrBelow, parentOf } from '../paths';
@@ -37,8 +38,9 @@ const MiB = 1024 * 1024;
 const FOLDER_METADATA = { hdi_isfolder: 'true' };
 
 /** Azure Blob Storage (block blobs). Folders are name prefixes plus marker blobs, as for S3. */
-export class AzureConnector implements Connector {
+export class AzureConnector implements PathConnector {
   static readonly features: Features = {
+    addressing: 'path',
     bucketBased: true,
     canHaveEmptyFolders: true,
     rangedReads: true,
@@ -121,7 +123,7 @@ export class AzureConnector implements Connector {
     return (await this.props(path)) !== undefined || (await this.folderExists(path));
   }
 
-  async list(folder: string, options: ListOptions): Promise<Page<Entry>> {
+  async list(folder: string, options: ListOptions): Promise<Page<PathEntry>> {
     checkPath(folder);
     const pageSize = Math.min(checkPageSize(options), 5000);
     const prefix = this.folderName(folder);
@@ -144,7 +146,7 @@ export class AzureConnector implements Connector {
     return { items, next };
   }
 
-  async stat(path: string): Promise<Entry> {
+  async stat(path: string): Promise<PathEntry> {
     checkPath(path);
     if (path === '') return folderEntry('');
     const props = await this.props(path);
@@ -196,7 +198,7 @@ export class AzureConnector implements Connector {
     return lookup(baseName(path)) || 'application/octet-stream';
   }
 
-  async write(path: string, body: Readable, options?: { mimeType?: string }): Promise<Entry> {
+  async write(path: string, body: Readable, options?: { mimeType?: string }): Promise<PathEntry> {
     await this.prepareWrite(path);
     // Blocks of 4 MiB, 2 in flight: bounded memory, any size.
     await this.upstream.call('write', () =>
@@ -207,7 +209,7 @@ export class AzureConnector implements Connector {
     return this.stat(path);
   }
 
-  async mkdir(path: string): Promise<Entry> {
+  async mkdir(path: string): Promise<PathEntry> {
     checkPath(path);
     if (path === '') throw new ConflictError('The root folder already exists.');
     await this.requireFolder(parentOf(path));
@@ -267,7 +269,7 @@ export class AzureConnector implements Connector {
     });
   }
 
-  private async copyTree(from: string, to: string, op: 'copy' | 'move'): Promise<{ names: string[]; entry: () => Promise<Entry> }> {
+  private async copyTree(from: string, to: string, op: 'copy' | 'move'): Promise<{ names: string[]; entry: () => Promise<PathEntry> }> {
     checkPath(from);
     checkPath(to);
     if (from === '' || to === '') throw new InvalidParametersError(`Cannot ${op} the root folder.`);
@@ -291,23 +293,23 @@ export class AzureConnector implements Connector {
     return { names, entry: async () => folderEntry(to) };
   }
 
-  async copy(from: string, to: string): Promise<Entry> {
+  async copy(from: string, to: string): Promise<PathEntry> {
     const { entry } = await this.copyTree(from, to, 'copy');
     return entry();
   }
 
-  async move(from: string, to: string): Promise<Entry> {
+  async move(from: string, to: string): Promise<PathEntry> {
     const { names, entry } = await this.copyTree(from, to, 'move');
     await this.deleteNames(names);
     return entry();
   }
 
-  async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
+  async search(folder: string, query: string, options: ListOptions): Promise<Page<PathEntry>> {
     checkPath(folder);
     await this.requireFolder(folder);
     const needle = query.toLowerCase();
     const marker = this.folderName(folder);
-    const found: Entry[] = [];
+    const found: PathEntry[] = [];
     await this.upstream.call('search', async () => {
       for await (const b of this.container.listBlobsFlat({ prefix: marker })) {
         if (b.name === marker) continue;
@@ -324,7 +326,7 @@ export class AzureConnector implements Connector {
    * complete(). The state is the upload prefix: staged blocks stay with the blob
    * (uncommitted, for a week), so a writer reopened with it commits them too.
    */
-  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<ChunkWriter> {
+  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<PathChunkWriter> {
     const { size } = options;
     const f = this.features;
     if (!Number.isInteger(size) || size < 0) throw new InvalidParametersError('size must be a non-negative integer');

@@ -11,7 +11,7 @@ import {
   RateLimitError,
   UpstreamError,
 } from '@app/common';
-import type { Entry } from '../connector';
+import type { PathEntry as Entry } from '../path-connector';
 import { baseName } from '../paths';
 import { mapHttpStatus, parseRetryAfter } from '../upstream';
 

@@ -9,7 +9,8 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '@app/common';
-import type { ByteRange, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
+import type { ByteRange, Features, ListOptions, Page, ReadResult } from '../connector';
+import type { PathConnector, PathEntry } from '../path-connector';
 import { pageBy, pageByName } from '../paging';
 import { baseName, checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
 import { resolveRange } from '../range';
@@ -28,8 +29,9 @@ const MAX_CONNECTIONS = 4;
  * the connector keeps a small pool; a read holds its connection until the
  * stream ends.
  */
-export class FtpConnector implements Connector {
+export class FtpConnector implements PathConnector {
   static readonly features: Features = {
+    addressing: 'path',
     bucketBased: false,
     canHaveEmptyFolders: true,
     rangedReads: true,
@@ -158,12 +160,12 @@ export class FtpConnector implements Connector {
     return entries;
   }
 
-  async list(folder: string, options: ListOptions): Promise<Page<Entry>> {
+  async list(folder: string, options: ListOptions): Promise<Page<PathEntry>> {
     const page = pageByName(await this.requireFolder(folder), options);
     return { items: page.items.map((i) => toEntry(joinPath(folder, i.name), i)), next: page.next };
   }
 
-  async stat(path: string): Promise<Entry> {
+  async stat(path: string): Promise<PathEntry> {
     checkPath(path);
     const info = await this.info(path);
     if (!info) throw new NotFoundError(`Not found: ${path}`);
@@ -215,7 +217,7 @@ export class FtpConnector implements Connector {
     if (existing && isFolder(existing)) throw new ConflictError(`A folder exists at ${path}.`);
   }
 
-  async write(path: string, body: Readable): Promise<Entry> {
+  async write(path: string, body: Readable): Promise<PathEntry> {
     await this.prepareWrite(path);
     const temp = joinPath(parentOf(path), `${TEMP_PREFIX}${randomUUID()}`);
     try {
@@ -228,7 +230,7 @@ export class FtpConnector implements Connector {
     return this.stat(path);
   }
 
-  async mkdir(path: string): Promise<Entry> {
+  async mkdir(path: string): Promise<PathEntry> {
     checkPath(path);
     if (path === '') throw new ConflictError('The root folder already exists.');
     const siblings = await this.requireFolder(parentOf(path));
@@ -237,7 +239,7 @@ export class FtpConnector implements Connector {
     return this.stat(path);
   }
 
-  async move(from: string, to: string): Promise<Entry> {
+  async move(from: string, to: string): Promise<PathEntry> {
     checkPath(from);
     checkPath(to);
     if (from === '' || to === '') throw new InvalidParametersError('Cannot move the root folder.');
@@ -264,9 +266,9 @@ export class FtpConnector implements Connector {
     else await this.with('remove', (c) => c.send(`RMD ${this.abs(path)}`));
   }
 
-  async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
+  async search(folder: string, query: string, options: ListOptions): Promise<Page<PathEntry>> {
     const needle = query.toLowerCase();
-    const found: Entry[] = [];
+    const found: PathEntry[] = [];
     const walk = async (dir: string, entries: FtpInfo[]): Promise<void> => {
       for (const item of entries) {
         const path = joinPath(dir, item.name);

@@ -8,7 +8,7 @@ import {
   QuotaError,
   UpstreamError,
 } from '@app/common';
-import type { Entry } from '../connector';
+import type { PathEntry as Entry } from '../path-connector';
 import { baseName } from '../paths';
 
 /** The fields of a basic-ftp FileInfo we use (type: 1 file, 2 directory, 3 symbolic link). */

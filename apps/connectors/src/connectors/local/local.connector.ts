@@ -11,7 +11,8 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '@app/common';
-import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import type { ByteRange, ChunkWriterOptions, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import type { PathConnector, PathEntry, PathChunkWriter } from '../path-connector';
 import { checkPart, partsInOrder } from '../parts';
 import { pageBy, pageByName } from '../paging';
 import { checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
@@ -40,8 +41,9 @@ export function resolveInside(root: string, rel: string): string {
   return abs;
 }
 
-export class LocalConnector implements Connector {
+export class LocalConnector implements PathConnector {
   static readonly features: Features = {
+    addressing: 'path',
     bucketBased: false,
     canHaveEmptyFolders: true,
     rangedReads: true,
@@ -130,13 +132,13 @@ export class LocalConnector implements Connector {
     return abs;
   }
 
-  async list(folder: string, options: ListOptions): Promise<Page<Entry>> {
+  async list(folder: string, options: ListOptions): Promise<Page<PathEntry>> {
     const abs = await this.requireFolder(folder, 'list');
     const dirents = await this.upstream.call('list', () => fs.readdir(abs, { withFileTypes: true }));
     const names = dirents.filter((d) => !d.name.startsWith(TEMP_PREFIX)).map((d) => ({ name: d.name }));
     const page = pageByName(names, options);
     const realRoot = await this.realRoot();
-    const items: Entry[] = [];
+    const items: PathEntry[] = [];
     for (const { name } of page.items) {
       const rel = joinPath(folder, name);
       const entry = await this.entryInside(rel, resolveInside(this.root, rel), realRoot, 'list');
@@ -149,7 +151,7 @@ export class LocalConnector implements Connector {
    * The entry at `abs`, or null when it vanished or is a link leading outside
    * the account: nothing about what lies outside (size, times, mode) is shown.
    */
-  private async entryInside(rel: string, abs: string, realRoot: string, op: string): Promise<Entry | null> {
+  private async entryInside(rel: string, abs: string, realRoot: string, op: string): Promise<PathEntry | null> {
     try {
       const link = await fs.lstat(abs);
       if (link.isSymbolicLink() && !(await this.staysInside(abs, realRoot))) return null;
@@ -160,7 +162,7 @@ export class LocalConnector implements Connector {
     }
   }
 
-  async stat(path: string): Promise<Entry> {
+  async stat(path: string): Promise<PathEntry> {
     const abs = await this.resolve(path);
     return toEntry(path, await this.statAbs(abs, 'stat'));
   }
@@ -196,7 +198,7 @@ export class LocalConnector implements Connector {
     return resolve(dirname(abs), `${TEMP_PREFIX}${uploadKey}`);
   }
 
-  async write(path: string, body: Readable): Promise<Entry> {
+  async write(path: string, body: Readable): Promise<PathEntry> {
     const abs = await this.prepareWrite(path);
     const temp = this.tempPathFor(abs);
     try {
@@ -209,7 +211,7 @@ export class LocalConnector implements Connector {
     return this.stat(path);
   }
 
-  async mkdir(path: string): Promise<Entry> {
+  async mkdir(path: string): Promise<PathEntry> {
     checkPath(path);
     if (path === '') throw new ConflictError('The root folder already exists.');
     await this.requireFolder(parentOf(path), 'mkdir');
@@ -234,13 +236,13 @@ export class LocalConnector implements Connector {
     return { src, dst, stats };
   }
 
-  async move(from: string, to: string): Promise<Entry> {
+  async move(from: string, to: string): Promise<PathEntry> {
     const { src, dst } = await this.prepareTransfer(from, to, 'move');
     await this.upstream.call('move', () => fs.rename(src, dst));
     return this.stat(to);
   }
 
-  async copy(from: string, to: string): Promise<Entry> {
+  async copy(from: string, to: string): Promise<PathEntry> {
     const { src, dst } = await this.prepareTransfer(from, to, 'copy');
     await this.upstream.call('copy', () => fs.cp(src, dst, { recursive: true, errorOnExist: true, force: false }));
     return this.stat(to);
@@ -262,11 +264,11 @@ export class LocalConnector implements Connector {
     }
   }
 
-  async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
+  async search(folder: string, query: string, options: ListOptions): Promise<Page<PathEntry>> {
     const abs = await this.requireFolder(folder, 'search');
     const realRoot = await this.realRoot();
     const needle = query.toLowerCase();
-    const found: Entry[] = [];
+    const found: PathEntry[] = [];
     // Bounded: a huge tree answers with what was found within the limits, never a walk without end.
     const until = Date.now() + SEARCH_MAX_MS;
     let visited = 0;
@@ -289,7 +291,7 @@ export class LocalConnector implements Connector {
   }
 
   /** Parts are written at their offsets into a hidden file named by the upload key, renamed into place by complete(). */
-  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<ChunkWriter> {
+  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<PathChunkWriter> {
     const { size } = options;
     const key = typeof options.resume?.key === 'string' ? options.resume.key : (options.uploadKey ?? randomUUID());
     const abs = options.resume ? await this.resolve(path) : await this.prepareWrite(path);

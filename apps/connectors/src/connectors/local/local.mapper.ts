@@ -11,7 +11,7 @@ import {
   QuotaError,
   UpstreamError,
 } from '@app/common';
-import type { Entry } from '../connector';
+import type { PathEntry as Entry } from '../path-connector';
 import { baseName } from '../paths';
 
 /** Entry for `path` (relative to the root) from its fs.Stats. */

@@ -25,7 +25,8 @@ import {
   PermissionDeniedError,
   UpstreamError,
 } from '@app/common';
-import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, PresignOptions, ReadResult, UploadedPart } from '../connector';
+import type { ByteRange, ChunkWriterOptions, Features, ListOptions, Page, PartSpec, PresignOptions, ReadResult, UploadedPart } from '../connector';
+import type { PathConnector, PathEntry, PathChunkWriter } from '../path-connector';
 import { checkPart, partsInOrder } from '../parts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../paging';
 import { baseName, checkPath, isSameOrBelow, parentOf } from '../paths';
@@ -44,8 +45,9 @@ const MiB = 1024 * 1024;
  * S3 and S3-compatible object stores. Folders are key prefixes; a folder made
  * by mkdir is a zero-byte marker object '<prefix>/' so that it survives empty.
  */
-export class S3Connector implements Connector {
+export class S3Connector implements PathConnector {
   static readonly features: Features = {
+    addressing: 'path',
     bucketBased: true,
     canHaveEmptyFolders: true,
     rangedReads: true,
@@ -142,7 +144,7 @@ export class S3Connector implements Connector {
    * the service's continuation token, so the page size is ours to enforce even
    * on S3-compatible servers that return more than MaxKeys.
    */
-  async list(folder: string, options: ListOptions): Promise<Page<Entry>> {
+  async list(folder: string, options: ListOptions): Promise<Page<PathEntry>> {
     checkPath(folder);
     const pageSize = Math.min(checkPageSize(options), 1000);
     const prefix = this.folderKey(folder);
@@ -166,7 +168,7 @@ export class S3Connector implements Connector {
     if (!after && folder !== '' && !out.Contents?.length && !out.CommonPrefixes?.length) {
       throw new NotFoundError(`Folder not found: ${folder}`);
     }
-    const found: { key: string; entry: Entry }[] = [
+    const found: { key: string; entry: PathEntry }[] = [
       // Past every key below the prefix, so the next page does not repeat it.
       ...(out.CommonPrefixes ?? []).map((p) => ({ key: `${p.Prefix!}\u{10FFFF}`, entry: folderEntry(this.pathOf(p.Prefix!)) })),
       ...(out.Contents ?? []).filter((o) => o.Key !== prefix).map((o) => ({ key: o.Key!, entry: fileEntry(this.pathOf(o.Key!), o) })),
@@ -177,7 +179,7 @@ export class S3Connector implements Connector {
     return { items: page.map((f) => f.entry), next };
   }
 
-  async stat(path: string): Promise<Entry> {
+  async stat(path: string): Promise<PathEntry> {
     checkPath(path);
     if (path === '') return folderEntry('');
     const head = await this.head(path);
@@ -228,7 +230,7 @@ export class S3Connector implements Connector {
     if (await this.folderExists(path)) throw new ConflictError(`A folder exists at ${path}.`);
   }
 
-  async write(path: string, body: Readable, options?: { size?: number; mimeType?: string }): Promise<Entry> {
+  async write(path: string, body: Readable, options?: { size?: number; mimeType?: string }): Promise<PathEntry> {
     await this.prepareWrite(path);
     const contentType = options?.mimeType ?? (lookup(baseName(path)) || 'application/octet-stream');
     await this.upstream.call('write', async () => {
@@ -250,7 +252,7 @@ export class S3Connector implements Connector {
     return this.stat(path);
   }
 
-  async mkdir(path: string): Promise<Entry> {
+  async mkdir(path: string): Promise<PathEntry> {
     checkPath(path);
     if (path === '') throw new ConflictError('The root folder already exists.');
     await this.requireFolder(parentOf(path));
@@ -312,7 +314,7 @@ export class S3Connector implements Connector {
   }
 
   /** Copies a file or a folder tree key by key; returns the source keys. */
-  private async copyTree(from: string, to: string, op: 'copy' | 'move'): Promise<{ keys: string[]; entry: () => Promise<Entry> }> {
+  private async copyTree(from: string, to: string, op: 'copy' | 'move'): Promise<{ keys: string[]; entry: () => Promise<PathEntry> }> {
     checkPath(from);
     checkPath(to);
     if (from === '' || to === '') throw new InvalidParametersError('Cannot move or copy the root folder.');
@@ -346,18 +348,18 @@ export class S3Connector implements Connector {
     return { keys, entry: async () => folderEntry(to) };
   }
 
-  async copy(from: string, to: string): Promise<Entry> {
+  async copy(from: string, to: string): Promise<PathEntry> {
     const { entry } = await this.copyTree(from, to, 'copy');
     return entry();
   }
 
-  async move(from: string, to: string): Promise<Entry> {
+  async move(from: string, to: string): Promise<PathEntry> {
     const { keys, entry } = await this.copyTree(from, to, 'move');
     await this.deleteKeys(keys);
     return entry();
   }
 
-  async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
+  async search(folder: string, query: string, options: ListOptions): Promise<Page<PathEntry>> {
     checkPath(folder);
     const pageSize = checkPageSize(options);
     await this.requireFolder(folder);
@@ -365,7 +367,7 @@ export class S3Connector implements Connector {
     let startAfter = options.cursor ? decodeCursor(options.cursor).after : undefined;
     if (options.cursor && typeof startAfter !== 'string') throw new InvalidParametersError('cursor is not a valid page cursor');
     const prefix = this.folderKey(folder);
-    const items: Entry[] = [];
+    const items: PathEntry[] = [];
     for (;;) {
       const out: ListObjectsV2CommandOutput = await this.upstream.call(
         'search',
@@ -385,7 +387,7 @@ export class S3Connector implements Connector {
   }
 
   /** S3 multipart: the state is the UploadId, so a writer reopened with it continues the same upload. */
-  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<ChunkWriter> {
+  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<PathChunkWriter> {
     const { size } = options;
     const f = this.features;
     if (!Number.isInteger(size) || size < 0) throw new InvalidParametersError('size must be a non-negative integer');

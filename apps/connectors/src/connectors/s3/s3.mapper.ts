@@ -10,7 +10,7 @@ import {
   RateLimitError,
   UpstreamError,
 } from '@app/common';
-import type { Entry } from '../connector';
+import type { PathEntry as Entry } from '../path-connector';
 import { baseName } from '../paths';
 import { mapHttpStatus } from '../upstream';
 

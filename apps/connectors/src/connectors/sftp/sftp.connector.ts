@@ -11,7 +11,8 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '@app/common';
-import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import type { ByteRange, ChunkWriterOptions, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import type { PathConnector, PathEntry, PathChunkWriter } from '../path-connector';
 import { checkPart, partsInOrder } from '../parts';
 import { pageBy, pageByName } from '../paging';
 import { checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
@@ -25,8 +26,9 @@ import type { ConnectorDeps } from '../registry';
 const TEMP_PREFIX = '.kl-upload-';
 
 /** SFTP (OpenSSH and others) over one SSH connection, opened on first use. */
-export class SftpConnector implements Connector {
+export class SftpConnector implements PathConnector {
   static readonly features: Features = {
+    addressing: 'path',
     bucketBased: false,
     canHaveEmptyFolders: true,
     rangedReads: true,
@@ -112,14 +114,14 @@ export class SftpConnector implements Connector {
     return items.filter((i) => !i.name.startsWith(TEMP_PREFIX)) as SftpInfo[] & { name: string }[];
   }
 
-  async list(folder: string, options: ListOptions): Promise<Page<Entry>> {
+  async list(folder: string, options: ListOptions): Promise<Page<PathEntry>> {
     await this.requireFolder(folder);
     const items = (await this.listRaw(folder)) as unknown as (SftpInfo & { name: string })[];
     const page = pageByName(items, options);
     return { items: page.items.map((i) => toEntry(joinPath(folder, i.name), i)), next: page.next };
   }
 
-  async stat(path: string): Promise<Entry> {
+  async stat(path: string): Promise<PathEntry> {
     const info = await this.statOrNull(path);
     if (!info) throw new NotFoundError(`Not found: ${path}`);
     return toEntry(path, info);
@@ -154,7 +156,7 @@ export class SftpConnector implements Connector {
     }
   }
 
-  async write(path: string, body: Readable): Promise<Entry> {
+  async write(path: string, body: Readable): Promise<PathEntry> {
     await this.prepareWrite(path);
     const temp = this.tempFor(path);
     try {
@@ -167,7 +169,7 @@ export class SftpConnector implements Connector {
     return this.stat(path);
   }
 
-  async mkdir(path: string): Promise<Entry> {
+  async mkdir(path: string): Promise<PathEntry> {
     checkPath(path);
     if (path === '') throw new ConflictError('The root folder already exists.');
     await this.requireFolder(parentOf(path));
@@ -176,7 +178,7 @@ export class SftpConnector implements Connector {
     return this.stat(path);
   }
 
-  async move(from: string, to: string): Promise<Entry> {
+  async move(from: string, to: string): Promise<PathEntry> {
     checkPath(from);
     checkPath(to);
     if (from === '' || to === '') throw new InvalidParametersError('Cannot move the root folder.');
@@ -205,10 +207,10 @@ export class SftpConnector implements Connector {
     await this.with('remove', (c) => c.rmdir(this.abs(path), options.recursive));
   }
 
-  async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
+  async search(folder: string, query: string, options: ListOptions): Promise<Page<PathEntry>> {
     await this.requireFolder(folder);
     const needle = query.toLowerCase();
-    const found: Entry[] = [];
+    const found: PathEntry[] = [];
     const walk = async (dir: string): Promise<void> => {
       for (const item of (await this.listRaw(dir)) as unknown as (SftpInfo & { name: string })[]) {
         const path = joinPath(dir, item.name);
@@ -221,7 +223,7 @@ export class SftpConnector implements Connector {
   }
 
   /** Parts are written at their offsets into a hidden file named by the upload key, renamed into place by complete(). */
-  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<ChunkWriter> {
+  async openChunkWriter(path: string, options: ChunkWriterOptions): Promise<PathChunkWriter> {
     const { size } = options;
     const key = typeof options.resume?.key === 'string' ? options.resume.key : (options.uploadKey ?? randomUUID());
     const temp = this.tempFor(path, key);

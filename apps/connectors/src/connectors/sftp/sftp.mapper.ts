@@ -8,7 +8,7 @@ import {
   QuotaError,
   UpstreamError,
 } from '@app/common';
-import type { Entry } from '../connector';
+import type { PathEntry as Entry } from '../path-connector';
 import { baseName } from '../paths';
 
 /** The fields of an ssh2-sftp-client list() item or stat() result we use. */

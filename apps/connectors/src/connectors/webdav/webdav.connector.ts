@@ -7,7 +7,8 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '@app/common';
-import type { ByteRange, Connector, Entry, Features, ListOptions, Page, ReadResult } from '../connector';
+import type { ByteRange, Features, ListOptions, Page, ReadResult } from '../connector';
+import type { PathConnector, PathEntry } from '../path-connector';
 import { pageBy, pageByName } from '../paging';
 import { checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
 import { resolveRange } from '../range';
@@ -18,8 +19,9 @@ import { guardedAgents } from '@app/common';
 import type { ConnectorDeps } from '../registry';
 
 /** WebDAV (RFC 4918) through the `webdav` client; paths are below the configured collection URL. */
-export class WebdavConnector implements Connector {
+export class WebdavConnector implements PathConnector {
   static readonly features: Features = {
+    addressing: 'path',
     bucketBased: false,
     canHaveEmptyFolders: true,
     rangedReads: true,
@@ -64,13 +66,13 @@ export class WebdavConnector implements Connector {
     return items.filter((i) => i.basename !== '');
   }
 
-  async list(folder: string, options: ListOptions): Promise<Page<Entry>> {
+  async list(folder: string, options: ListOptions): Promise<Page<PathEntry>> {
     const items = (await this.children(folder)).map((i) => ({ name: i.basename, stat: i }));
     const page = pageByName(items, options);
     return { items: page.items.map((i) => toEntry(joinPath(folder, i.name), i.stat)), next: page.next };
   }
 
-  async stat(path: string): Promise<Entry> {
+  async stat(path: string): Promise<PathEntry> {
     const info = await this.statOrNull(path);
     if (!info) throw new NotFoundError(`Not found: ${path}`);
     return toEntry(path, info);
@@ -96,7 +98,7 @@ export class WebdavConnector implements Connector {
     if ((await this.statOrNull(path))?.type === 'directory') throw new ConflictError(`A folder exists at ${path}.`);
   }
 
-  async write(path: string, body: Readable, options?: { size?: number }): Promise<Entry> {
+  async write(path: string, body: Readable, options?: { size?: number }): Promise<PathEntry> {
     await this.prepareWrite(path);
     await this.upstream.call('write', () =>
       this.client.putFileContents(this.dav(path), body, { overwrite: true, contentLength: options?.size ?? false }),
@@ -104,7 +106,7 @@ export class WebdavConnector implements Connector {
     return this.stat(path);
   }
 
-  async mkdir(path: string): Promise<Entry> {
+  async mkdir(path: string): Promise<PathEntry> {
     checkPath(path);
     if (path === '') throw new ConflictError('The root folder already exists.');
     await this.requireFolder(parentOf(path));
@@ -124,13 +126,13 @@ export class WebdavConnector implements Connector {
     if (await this.statOrNull(to)) throw new ConflictError(`An item already exists at ${to}.`);
   }
 
-  async move(from: string, to: string): Promise<Entry> {
+  async move(from: string, to: string): Promise<PathEntry> {
     await this.prepareTransfer(from, to, 'move');
     await this.upstream.call('move', () => this.client.moveFile(this.dav(from), this.dav(to), { overwrite: false }));
     return this.stat(to);
   }
 
-  async copy(from: string, to: string): Promise<Entry> {
+  async copy(from: string, to: string): Promise<PathEntry> {
     await this.prepareTransfer(from, to, 'copy');
     await this.upstream.call('copy', () => this.client.copyFile(this.dav(from), this.dav(to), { overwrite: false }));
     return this.stat(to);
@@ -147,9 +149,9 @@ export class WebdavConnector implements Connector {
     await this.upstream.call('remove', () => this.client.deleteFile(this.dav(path)));
   }
 
-  async search(folder: string, query: string, options: ListOptions): Promise<Page<Entry>> {
+  async search(folder: string, query: string, options: ListOptions): Promise<Page<PathEntry>> {
     const needle = query.toLowerCase();
-    const found: Entry[] = [];
+    const found: PathEntry[] = [];
     const walk = async (dir: string): Promise<void> => {
       for (const item of await this.children(dir)) {
         const path = joinPath(dir, item.basename);

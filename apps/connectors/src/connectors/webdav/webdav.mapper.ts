@@ -1,6 +1,6 @@
 import { lookup } from 'mime-types';
 import { AppError, BadRequestError, UpstreamError } from '@app/common';
-import type { Entry } from '../connector';
+import type { PathEntry as Entry } from '../path-connector';
 import { baseName } from '../paths';
 import { mapHttpStatus, parseRetryAfter } from '../upstream';
 
