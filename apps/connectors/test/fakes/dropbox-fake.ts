@@ -26,10 +26,14 @@ export interface DropboxFakeNode {
 }
 
 interface UploadSession {
+  /** Sequential: the bytes so far, in order. */
   chunks: Buffer[];
   length: number;
   closed: boolean;
   concurrent: boolean;
+  /** Concurrent: pieces by offset, and the size the closing append set. */
+  pieces: Map<number, Buffer>;
+  total?: number;
 }
 
 export interface DropboxFake extends FakeService {
@@ -238,6 +242,34 @@ export async function startDropboxFake(options: DropboxFakeOptions = {}): Promis
     return { id: c.session_id, s, offset: c.offset };
   }
 
+  /**
+   * A concurrent session's append: offsets and lengths in multiples of 4 MiB,
+   * except the closing append's length ("pieces of data can be uploaded in
+   * concurrent RPCs in any order", so pieces may still come after it, below its end).
+   */
+  function appendPiece(s: UploadSession, offset: number, data: Buffer, close: boolean): void {
+    if (offset % CONCURRENT_CHUNK !== 0) throw new EndpointError('concurrent_session_invalid_offset/', { '.tag': 'concurrent_session_invalid_offset' });
+    if (!close && data.length % CONCURRENT_CHUNK !== 0) throw new EndpointError('concurrent_session_invalid_data_size/', { '.tag': 'concurrent_session_invalid_data_size' });
+    const end = offset + data.length;
+    if (s.total !== undefined && (end > s.total || (close && end !== s.total))) throw new EndpointError('closed/', { '.tag': 'closed' });
+    s.pieces.set(offset, data);
+    if (close) s.total = offset + data.length;
+  }
+
+  /** The bytes of a closed concurrent session, or concurrent_session_missing_data. */
+  function assemble(s: UploadSession): Buffer {
+    const parts: Buffer[] = [];
+    let at = 0;
+    while (at < s.total!) {
+      const piece = s.pieces.get(at);
+      if (!piece || piece.length === 0) throw new EndpointError('concurrent_session_missing_data/', { '.tag': 'concurrent_session_missing_data' });
+      parts.push(piece);
+      at += piece.length;
+    }
+    if (at !== s.total) throw new EndpointError('concurrent_session_missing_data/', { '.tag': 'concurrent_session_missing_data' });
+    return Buffer.concat(parts);
+  }
+
   type Rpc = (arg: Record<string, unknown>) => unknown;
   const rpc: Record<string, Rpc> = {
     'files/list_folder': (arg) => {
@@ -329,13 +361,17 @@ export async function startDropboxFake(options: DropboxFakeOptions = {}): Promis
       if (concurrent && data.length > 0) throw new EndpointError('concurrent_session_data_not_allowed/', { '.tag': 'concurrent_session_data_not_allowed' });
       if (concurrent && arg.close === true) throw new EndpointError('concurrent_session_close_not_allowed/', { '.tag': 'concurrent_session_close_not_allowed' });
       const id = randomBytes(12).toString('hex');
-      sessions.set(id, { chunks: [data], length: data.length, closed: arg.close === true, concurrent });
+      sessions.set(id, { chunks: [data], length: data.length, closed: arg.close === true, concurrent, pieces: new Map() });
       return { session_id: id };
     },
     'files/upload_session/append_v2': (arg, data) => {
       const { s, offset } = session(arg.cursor);
+      if (data.length > MAX_REQUEST) throw new EndpointError('payload_too_large/', { '.tag': 'payload_too_large' });
+      if (s.concurrent) {
+        appendPiece(s, offset, data, arg.close === true);
+        return null;
+      }
       if (s.closed) throw new EndpointError('closed/', { '.tag': 'closed' });
-      if (s.concurrent) throw new BadInput('session_type: concurrent sessions are not supported by this fake');
       if (offset !== s.length) throw new EndpointError('incorrect_offset/', { '.tag': 'incorrect_offset', correct_offset: s.length });
       s.chunks.push(data);
       s.length += data.length;
@@ -345,9 +381,18 @@ export async function startDropboxFake(options: DropboxFakeOptions = {}): Promis
     'files/upload_session/finish': (arg, data) => {
       const { id, s, offset } = session(arg.cursor);
       const lookupFailed = (error: Record<string, unknown>) => new EndpointError(`lookup_failed/${String(error['.tag'])}/`, { '.tag': 'lookup_failed', lookup_failed: error });
-      if (offset !== s.length) throw lookupFailed({ '.tag': 'incorrect_offset', correct_offset: s.length });
-      if (s.closed && data.length > 0) throw lookupFailed({ '.tag': 'closed' });
-      const file = commit((arg.commit ?? {}) as Record<string, unknown>, Buffer.concat([...s.chunks, data]), 'path');
+      let whole: Buffer;
+      if (s.concurrent) {
+        if (data.length > 0) throw new EndpointError('concurrent_session_data_not_allowed/', { '.tag': 'concurrent_session_data_not_allowed' });
+        if (s.total === undefined) throw new EndpointError('concurrent_session_not_closed/', { '.tag': 'concurrent_session_not_closed' });
+        if (offset !== s.total) throw lookupFailed({ '.tag': 'incorrect_offset', correct_offset: s.total });
+        whole = assemble(s);
+      } else {
+        if (offset !== s.length) throw lookupFailed({ '.tag': 'incorrect_offset', correct_offset: s.length });
+        if (s.closed && data.length > 0) throw lookupFailed({ '.tag': 'closed' });
+        whole = Buffer.concat([...s.chunks, data]);
+      }
+      const file = commit((arg.commit ?? {}) as Record<string, unknown>, whole, 'path');
       sessions.delete(id);
       return metadata(file, false);
     },

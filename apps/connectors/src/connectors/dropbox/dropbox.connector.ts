@@ -1,6 +1,6 @@
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { FolderNotEmptyError, InvalidParametersError, NotFoundError, UpstreamError } from '@app/common';
-import type { ByteRange, Connector, Entry, Features, ListOptions, Locator, Page, ReadResult, WriteOptions } from '../connector';
+import type { ByteRange, ChunkWriter, ChunkWriterOptions, Connector, Entry, Features, ListOptions, Locator, Page, ReadResult, WriteOptions } from '../connector';
 import { header, OAuthApi } from '../oauth-api';
 import { checkPageSize, decodeCursor, encodeCursor } from '../paging';
 import { resolveRange } from '../range';
@@ -8,6 +8,7 @@ import type { ConnectorDeps } from '../registry';
 import { SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
 import { chunksOf } from './chunks';
+import { CONCURRENT_ALIGNMENT, DropboxChunkWriter, resumedSession } from './dropbox.chunk-writer';
 import type { DropboxConfig } from './dropbox.config';
 import { headerJson, IncorrectOffsetError, mapDropboxFailure, parentPathOf, ROOT_ENTRY, toAppError, toEntry, type DropboxMetadata } from './dropbox.mapper';
 
@@ -50,11 +51,9 @@ interface PageCursor {
  * read the target folder's path_lower from its id. Names are
  * case-insensitive in Dropbox: a name taken in another case is a conflict.
  *
- * No openChunkWriter: Dropbox's sequential upload sessions take bytes in
- * order only, and its concurrent sessions want every chunk but the closing
- * one in multiples of 4 MiB, with the closing chunk last, which parts that
- * arrive in any order, of any size, cannot promise. Large writes go through
- * a sequential upload session instead (see write()).
+ * write() streams large files through a sequential upload session;
+ * openChunkWriter uses a concurrent one (parts in any order, in parallel),
+ * whose parts Dropbox wants in multiples of 4 MiB (see DropboxChunkWriter).
  */
 export class DropboxConnector implements Connector {
   static readonly features: Features = {
@@ -63,6 +62,10 @@ export class DropboxConnector implements Connector {
     canHaveEmptyFolders: true,
     rangedReads: true,
     checksums: ['dropbox_content_hash'],
+    // Concurrent upload sessions: pieces in multiples of 4 MiB, at most 150 MiB a request, files up to 2^41 - 2^22 bytes.
+    minPartSize: CONCURRENT_ALIGNMENT,
+    maxPartSize: 37 * CONCURRENT_ALIGNMENT,
+    maxParts: 2 ** 19 - 1,
     rawPassthrough: false,
   };
   readonly features = DropboxConnector.features;
@@ -258,6 +261,39 @@ export class DropboxConnector implements Connector {
       { retry: true },
     );
   }
+
+  async openChunkWriter(folder: Locator, name: string, options: ChunkWriterOptions): Promise<ChunkWriter> {
+    checkName(name);
+    const { size } = options;
+    if (!Number.isInteger(size) || size < 0) throw new InvalidParametersError('The upload size must be a non-negative integer.');
+    const sessionId = await this.upstream.call('openChunkWriter', async () => {
+      // A missing folder fails now rather than at complete.
+      await this.folderPath('openChunkWriter', folder);
+      if (options.resume) return resumedSession(options.resume, size);
+      const started = await this.upload<{ session_id: string }>('openChunkWriter', 'files/upload_session/start', { close: false, session_type: { '.tag': 'concurrent' } }, Buffer.alloc(0));
+      return started.session_id;
+    }, { retry: true });
+    return new DropboxChunkWriter(sessionId, size, this.features, {
+      append: (id, offset, body, length, close) =>
+        this.upstream.call('writePart', async () => {
+          await this.api.send('writePart', {
+            method: 'POST',
+            url: `${this.config.contentUrl}/2/files/upload_session/append_v2`,
+            headers: { 'dropbox-api-arg': headerJson({ cursor: { session_id: id, offset }, close }), 'content-type': 'application/octet-stream', 'content-length': String(length) },
+            body,
+          }).then((res) => res.body.resume());
+        }),
+      finish: (id, total) =>
+        this.upstream.call('complete', async () => {
+          const path = `${await this.folderPath('complete', folder)}/${name}`;
+          const commit = { path, mode: 'overwrite', autorename: false, mute: true, strict_conflict: false };
+          return toEntry(await this.upload<DropboxMetadata>('complete', 'files/upload_session/finish', { cursor: { session_id: id, offset: total }, commit }, Buffer.alloc(0)), folder);
+        }),
+    });
+  }
+
+  /** An unfinished upload session leaves nothing visible, and Dropbox expires it after 7 days: nothing to remove. */
+  async abortChunkUpload(_folder: Locator, _name: string, _uploadKey: string): Promise<void> {}
 
   async validateCredentials(): Promise<void> {
     await this.upstream.call('validateCredentials', () => this.rpc('validateCredentials', 'files/list_folder', { path: '', limit: 1 }), { retry: true });
