@@ -43,6 +43,8 @@ export interface DropboxFake extends FakeService {
   readonly sessions: Map<string, UploadSession>;
   /** The node at a display path such as '/a/b.txt' (case-insensitive), if any. */
   byPath(path: string): DropboxFakeNode | undefined;
+  /** The next call of `endpoint` (e.g. 'files/upload_session/append_v2') is carried out, but its answer is lost: a 503 goes back instead. */
+  loseNextAnswer(endpoint: string): void;
   /** Makes the next request answer 429 with Retry-After, as Dropbox's rate limiter does. */
   rateLimit(retryAfterS: number, reason?: 'too_many_requests' | 'too_many_write_operations'): void;
 }
@@ -398,8 +400,12 @@ export async function startDropboxFake(options: DropboxFakeOptions = {}): Promis
     },
   };
 
-  const handler = async (req: IncomingMessage, res: ServerResponse, url: URL, body: () => Promise<Buffer>) => {
+  const lostAnswers: string[] = [];
+  const handler = async (req: IncomingMessage, realRes: ServerResponse, url: URL, body: () => Promise<Buffer>) => {
     const endpoint = url.pathname.replace(/^\/2\//, '');
+    const lost = lostAnswers.indexOf(endpoint);
+    if (lost >= 0) lostAnswers.splice(lost, 1);
+    const res = lost >= 0 ? answerLost(realRes) : realRes;
     try {
       if (req.method !== 'POST' || !url.pathname.startsWith('/2/')) throw new NotFound();
       if (rpc[endpoint]) {
@@ -460,6 +466,7 @@ export async function startDropboxFake(options: DropboxFakeOptions = {}): Promis
     nodes,
     sessions,
     byPath: (path: string) => resolve(path) ?? undefined,
+    loseNextAnswer: (endpoint: string) => void lostAnswers.push(endpoint),
     rateLimit: (retryAfterS: number, reason: 'too_many_requests' | 'too_many_write_operations' = 'too_many_requests') =>
       service.inject({
         status: 429,
@@ -470,6 +477,26 @@ export async function startDropboxFake(options: DropboxFakeOptions = {}): Promis
 }
 
 class NotFound extends Error {}
+
+/** A response whose real answer is dropped and replaced by a 503 (the work is done, the client never hears). */
+function answerLost(res: ServerResponse): ServerResponse {
+  let sent = false;
+  const fail = () => {
+    if (sent) return;
+    sent = true;
+    sendJson(res, 503, { error: 'injected lost answer' });
+  };
+  return new Proxy(res, {
+    get(target, prop) {
+      if (prop === 'writeHead') return () => undefined;
+      if (prop === 'end') return () => fail();
+      if (prop === 'write') return () => true;
+      if (prop === 'headersSent') return sent;
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 /** JSON as Dropbox puts it in a header: non-ASCII escaped. */
 function headerSafe(value: unknown): string {

@@ -17,14 +17,17 @@ export interface DropboxConfig {
   uploadChunkSize: number;
 }
 
+/** An http(s) URL without credentials, its trailing slashes dropped. */
 const httpUrl = z
   .string()
-  .url()
-  .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL')
   .refine((value) => {
-    const url = new URL(value);
-    return !url.username && !url.password;
-  }, 'must not contain credentials')
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL without credentials')
   .transform((value) => value.replace(/\/+$/, ''));
 
 const schema = z.object({
