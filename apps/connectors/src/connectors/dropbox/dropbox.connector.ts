@@ -10,7 +10,7 @@ import { upstreamFor } from '../upstream';
 import { chunksOf } from './chunks';
 import { CONCURRENT_ALIGNMENT, DropboxChunkWriter, resumedSession } from './dropbox.chunk-writer';
 import type { DropboxConfig } from './dropbox.config';
-import { headerJson, IncorrectOffsetError, mapDropboxFailure, parentPathOf, ROOT_ENTRY, toAppError, toEntry, type DropboxMetadata } from './dropbox.mapper';
+import { headerJson, IncorrectOffsetError, mapDropboxFailure, mimeTypeOf, parentPathOf, ROOT_ENTRY, toAppError, toEntry, type DropboxMetadata } from './dropbox.mapper';
 
 /** list_folder's `limit` and search_v2's `max_results` ceilings. */
 const MAX_LIST_LIMIT = 2000;
@@ -160,7 +160,7 @@ export class DropboxConnector implements Connector {
           contentLength = length;
           pipeline(res.body, new SliceStream(start, length), out, onDone);
         }
-        return { stream: out, size, contentLength, mimeType: toEntry(meta, '').mimeType };
+        return { stream: out, size, contentLength, mimeType: mimeTypeOf(meta.name) };
       },
       { retry: true },
     );

@@ -61,10 +61,15 @@ export function toEntry(meta: DropboxMetadata, parent: Locator): Entry {
     raw: { ...meta },
   };
   if (!folder) {
-    const mime = lookup(meta.name);
+    const mime = mimeTypeOf(meta.name);
     if (mime) entry.mimeType = mime;
   }
   return entry;
+}
+
+/** Dropbox stores no content type: the name's extension says it. */
+export function mimeTypeOf(name: string): string | undefined {
+  return lookup(name) || undefined;
 }
 
 export const ROOT_ENTRY: Entry = { locator: '', parent: null, name: '', kind: 'folder', size: null, created: null, modified: null };
@@ -122,6 +127,7 @@ function fromTags(tags: Set<string>, op: string): AppError {
   if (tags.has('cant_move_folder_into_itself') || tags.has('cant_copy_shared_folder') || tags.has('cant_nest_shared_folder') || tags.has('cant_move_shared_folder')) {
     return new InvalidParametersError('A folder cannot be moved or copied into itself or a shared folder.');
   }
+  if (tags.has('duplicated_or_nested_paths')) return new InvalidParametersError('The source and the target are the same item, or one holds the other.');
   if (tags.has('malformed_path') || tags.has('disallowed_name') || tags.has('too_many_files')) return new InvalidParametersError(`Dropbox refused the name or path (${[...tags].join('/')}).`);
   // A write that lost a race for the account's namespace lock: Dropbox's own rate limit.
   if (tags.has('too_many_write_operations')) return new RateLimitError(undefined, 'Dropbox is busy with other writes to this account; try again.');
@@ -156,5 +162,6 @@ export function correctOffsetOf(text: string): number | undefined {
 /** Anything but an AppError that escapes an upstream call (a bug, a parse failure). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  return new UpstreamError(undefined, `Dropbox answered in an unexpected way (${(err as Error)?.message ?? 'unknown'}).`);
+  // Not Dropbox's answer (those are AppErrors already): a broken body stream, a parse failure.
+  return new UpstreamError(undefined, `The Dropbox call failed (${(err as Error)?.message ?? 'unknown error'}).`);
 }

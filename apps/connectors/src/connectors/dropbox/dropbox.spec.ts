@@ -90,6 +90,7 @@ describe('dropbox mapper', () => {
     [{ error_summary: 'path/no_write_permission/..', error: {} }, PermissionDeniedError],
     [{ error_summary: 'path/malformed_path/..', error: {} }, InvalidParametersError],
     [{ error_summary: 'cant_move_folder_into_itself/..', error: {} }, InvalidParametersError],
+    [{ error_summary: 'duplicated_or_nested_paths/..', error: {} }, InvalidParametersError],
     [{ error_summary: 'too_many_write_operations/..', error: {} }, RateLimitError],
     [{ error_summary: 'something_new/..', error: {} }, BadRequestError],
   ])('maps the 409 %j', (body, cls) => {
