@@ -60,6 +60,8 @@ export function toEntry(meta: DropboxMetadata, parent: Locator): Entry {
     modified: meta.server_modified ? new Date(meta.server_modified) : null,
     raw: { ...meta },
   };
+  // Dropbox says where the object is (the case of the folders in it may differ from theirs).
+  if (meta.path_display) entry.path = meta.path_display.replace(/^\//, '');
   if (!folder) {
     const mime = mimeTypeOf(meta.name);
     if (mime) entry.mimeType = mime;

@@ -49,6 +49,7 @@ describe('dropbox mapper', () => {
       created: null,
       modified: new Date('2015-05-12T15:50:38Z'),
       mimeType: 'application/pdf',
+      path: 'Homework/math/Report.PDF',
       raw: meta,
     });
   });
