@@ -9,6 +9,9 @@ import { validateFtpConfig, type FtpConfig } from './ftp/ftp.config';
 import { validateS3CompatibleConfig, validateS3Config, type S3Config } from './s3/s3.config';
 import { validateSftpConfig, type SftpConfig } from './sftp/sftp.config';
 import { validateWebdavConfig, type WebdavConfig } from './webdav/webdav.config';
+import { validateBoxConfig, type BoxConfig } from './box/box.config';
+import { validateDropboxConfig, type DropboxConfig } from './dropbox/dropbox.config';
+import { validateGdriveConfig, type GdriveConfig } from './gdrive/gdrive.config';
 
 /** What a connector is given besides its config. */
 export interface ConnectorDeps {
@@ -65,6 +68,10 @@ export const connectorTypes = {
   ftp: lazyPaths<FtpConfig>(validateFtpConfig, () => (require('./ftp/ftp.connector') as typeof import('./ftp/ftp.connector')).FtpConnector),
   webdav: lazyPaths<WebdavConfig>(validateWebdavConfig, () => (require('./webdav/webdav.connector') as typeof import('./webdav/webdav.connector')).WebdavConnector),
   azure: lazyPaths<AzureConfig>(validateAzureConfig, () => (require('./azure/azure.connector') as typeof import('./azure/azure.connector')).AzureConnector),
+  // OAuth services: id-addressed, their token from auth (deps.tokens), their API addresses from OAUTH_API_URLS_JSON.
+  gdrive: lazy<GdriveConfig>(validateGdriveConfig, () => (require('./gdrive/gdrive.connector') as typeof import('./gdrive/gdrive.connector')).GdriveConnector),
+  dropbox: lazy<DropboxConfig>(validateDropboxConfig, () => (require('./dropbox/dropbox.connector') as typeof import('./dropbox/dropbox.connector')).DropboxConnector),
+  box: lazy<BoxConfig>(validateBoxConfig, () => (require('./box/box.connector') as typeof import('./box/box.connector')).BoxConnector),
 } as const;
 
 export type ServiceName = keyof typeof connectorTypes;

@@ -95,15 +95,19 @@ export async function startFakeService(options: {
   handler: FakeHandler;
   unauthorized: (res: ServerResponse) => void;
   tokens?: FakeTokens;
+  /** Decides whether a Bearer token is good, instead of `tokens` (e.g. tokens of a real authorization server). */
+  checkToken?: (token?: string) => Promise<boolean>;
   anonymousPaths?: (path: string) => boolean;
 }): Promise<FakeService> {
   const tokens = options.tokens ?? new FakeTokens();
   const requests: LoggedRequest[] = [];
   const faults: { fault: Fault; left: number }[] = [];
-  const server = http.createServer((req, res) => {
+  const check = options.checkToken ?? ((token?: string) => tokens.isValid(token));
+  const server = http.createServer((req, res) => void serve(req, res));
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const authorized = tokens.isValid(bearer);
+    const authorized = await Promise.resolve(check(bearer)).catch(() => false);
     requests.push({ method: req.method ?? 'GET', path: url.pathname, authorized });
     let cached: Promise<Buffer> | undefined;
     const body = () => (cached ??= readBody(req));
@@ -125,7 +129,7 @@ export async function startFakeService(options: {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: `fake failed: ${err.message}` }));
     });
-  });
+  }
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -87,7 +87,7 @@ function sendError(res: ServerResponse, err: DriveError): void {
   sendJson(res, err.code, { error: { code: err.code, message: err.message, errors: [{ message: err.message, domain, reason: err.reason, ...err.extra }] } });
 }
 
-export async function startGdriveFake(options: { defaultPageSize?: number; tokens?: FakeTokens; quotaBytes?: number } = {}): Promise<GdriveFake> {
+export async function startGdriveFake(options: { defaultPageSize?: number; tokens?: FakeTokens; checkToken?: (token?: string) => Promise<boolean>; quotaBytes?: number } = {}): Promise<GdriveFake> {
   const defaultPageSize = options.defaultPageSize ?? 5;
   const files = new Map<string, FakeDriveFile>();
   const sessions = new Map<string, Session>();
@@ -486,6 +486,7 @@ export async function startGdriveFake(options: { defaultPageSize?: number; token
 
   const service = await startFakeService({
     tokens: options.tokens,
+    checkToken: options.checkToken,
     unauthorized: (res) => {
       res.setHeader('www-authenticate', 'Bearer realm="https://accounts.google.com/", error="invalid_token"');
       sendJson(res, 401, {
