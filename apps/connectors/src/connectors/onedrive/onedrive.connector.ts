@@ -346,6 +346,8 @@ export class OnedriveConnector implements Connector {
     try {
       for await (const chunk of chunksOf(source, this.config.uploadChunkSize)) {
         if (offset + chunk.length > total) throw new BadRequestError(`The body is longer than its declared size (${total} bytes).`);
+        // A short chunk is the body's last: it must end the file.
+        if (chunk.length < this.config.uploadChunkSize && offset + chunk.length < total) throw new BadRequestError(`The body has ${offset + chunk.length} bytes, not its declared size (${total}).`);
         hash.update(chunk);
         item = await this.upstream.call('write', () => this.putFragment(uploadUrl, chunk, offset, total), { retry: true });
         offset += chunk.length;
