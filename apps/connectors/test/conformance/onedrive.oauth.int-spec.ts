@@ -154,6 +154,8 @@ describe('onedrive connector: tokens, throttling, upload sessions, OneDrive spec
     const c = connect();
     const folder = await c.mkdir(ROOT, 'not-a-file');
     await expectError(c.write(ROOT, 'not-a-file', bodyOf('x'), { size: 1 }), ConflictError);
+    // OneDrive would resolve the name in any case.
+    await expectError(c.write(ROOT, 'NOT-A-FILE', bodyOf('x'), { size: 1 }), ConflictError);
     expect(await c.stat(folder.locator)).toMatchObject({ kind: 'folder' });
   });
 

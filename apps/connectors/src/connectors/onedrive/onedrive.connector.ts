@@ -84,14 +84,9 @@ export class OnedriveConnector implements Connector {
 
   async lookup(folder: Locator, name: string): Promise<Entry | null> {
     checkName(name);
-    try {
-      const item = await this.upstream.call('lookup', () => this.api.json<DriveItem>('lookup', { method: 'GET', url: this.child(folder, name) }), { retry: true });
-      // Graph resolves names case-insensitively; ours are exact.
-      return item.name === name ? entryOf(item, folder) : null;
-    } catch (err) {
-      if (err instanceof NotFoundError) return null;
-      throw err;
-    }
+    const item = await this.findChild(folder, name);
+    // Graph resolves names case-insensitively; ours are exact.
+    return item && item.name === name ? entryOf(item, folder) : null;
   }
 
   async read(locator: Locator, range?: ByteRange): Promise<ReadResult> {
@@ -102,14 +97,14 @@ export class OnedriveConnector implements Connector {
 
   async write(folder: Locator, name: string, body: Readable, options: WriteOptions = {}): Promise<Entry> {
     checkName(name);
-    // Graph's `replace` would also apply to a folder of that name: make sure it is a file (or nothing).
-    const existing = await this.lookup(folder, name);
-    if (existing?.kind === 'folder') {
+    // Graph's `replace` would also apply to a folder of that name (in any case): make sure it is a file, or nothing.
+    const existing = await this.findChild(folder, name);
+    if (existing?.folder) {
       body.resume();
-      throw new ConflictError(`"${name}" is a folder.`, existing.locator);
+      throw new ConflictError(`A folder named "${existing.name}" is there.`, existing.id);
     }
     const limit = this.config.simpleUploadLimit;
-    if (options.size !== undefined && options.size > limit && options.size > 0) {
+    if (options.size !== undefined && options.size > limit) {
       return this.sessionUpload(folder, name, body, options.size);
     }
     const head = await readHead(body, limit);
@@ -207,7 +202,18 @@ export class OnedriveConnector implements Connector {
 
   /** The child `name` of a folder, by Graph's path addressing relative to the folder (`…/items/{id}:/{name}:`). */
   private child(folder: Locator, name: string): string {
-    return `${this.item(folder)}:/${encodeURIComponent(name)}:`;
+    // encodeURIComponent leaves ' as is; in an OData URL it is safer escaped.
+    return `${this.item(folder)}:/${encodeURIComponent(name).replace(/'/g, '%27')}:`;
+  }
+
+  /** The child of `folder` that Graph resolves `name` to (case-insensitively), or null. */
+  private async findChild(folder: Locator, name: string): Promise<DriveItem | null> {
+    try {
+      return await this.upstream.call('lookup', () => this.api.json<DriveItem>('lookup', { method: 'GET', url: this.child(folder, name) }), { retry: true });
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
   }
 
   /** The real id of a folder (Graph wants it, not the alias, in a parentReference). */

@@ -133,8 +133,8 @@ describe('QuickXorHash', () => {
     ],
   ];
 
-  it.each(vectors)('hashes %s', (input, expected) => {
-    expect(quickXorHash(Buffer.from(input, 'base64'))).toBe(expected);
+  it('matches the reference vectors', () => {
+    for (const [input, expected] of vectors) expect(quickXorHash(Buffer.from(input, 'base64'))).toBe(expected);
   });
 
   it('gives the same digest fed in pieces of any size', () => {
