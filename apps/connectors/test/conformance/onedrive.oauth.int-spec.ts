@@ -117,6 +117,16 @@ describe('onedrive connector: tokens, throttling, upload sessions, OneDrive spec
     expect(sha256(await readAll((await c.read(entry.locator)).stream))).toBe(sha256(again));
   });
 
+  it('goes on when a fragment landed but its answer was lost (the resend overlaps)', async () => {
+    const c = connect();
+    const data = randomData(1200 * KiB);
+    const mark = fake.fragments.length;
+    fake.loseFragmentAnswers(1);
+    const entry = await c.write(ROOT, 'lost-answer.bin', bodyOf(data), { size: data.length });
+    expect(fake.fragments.slice(mark).map((f) => f.status)).toEqual([-1, 416, 202, 202, 201]);
+    expect(sha256(await readAll((await c.read(entry.locator)).stream))).toBe(sha256(data));
+  });
+
   it('deletes the upload session when the body is shorter than its declared size', async () => {
     const c = connect();
     await expect(c.write(ROOT, 'short.bin', bodyOf(randomData(1500 * KiB)), { size: 2000 * KiB })).rejects.toThrow(/declared size/);

@@ -65,6 +65,7 @@ export interface FragmentLog {
   session: string;
   contentRange: string | undefined;
   length: number;
+  /** -1 when the answer was lost on purpose. */
   status: number;
   authorization: boolean;
 }
@@ -78,6 +79,8 @@ export type OnedriveFake = FakeService & {
   /** Open upload sessions. */
   sessionCount(): number;
   node(id: string): { id: string; name: string; parentId: string | null; folder: boolean; content: Buffer } | undefined;
+  /** The next `times` fragments that are not the last are stored, but their answer is lost (the connection drops). */
+  loseFragmentAnswers(times: number): void;
   /** Seeds a file (bypassing the API). */
   addFile(parentId: string, name: string, content: Buffer | string): string;
 };
@@ -110,6 +113,7 @@ export async function startOnedriveFake(options: OnedriveFakeOptions = {}): Prom
   const defaultPageSize = options.defaultPageSize ?? 5;
   const maxPageSize = options.maxPageSize ?? 200;
   const copyPolls = options.copyPolls ?? 1;
+  let lostAnswers = 0;
 
   const rootId = newId();
   nodes.set(rootId, { id: rootId, name: 'root', parentId: null, folder: true, content: Buffer.alloc(0), created: now(), modified: now(), version: 1 });
@@ -450,6 +454,11 @@ export async function startOnedriveFake(options: OnedriveFakeOptions = {}): Prom
       session.total = total;
       session.received.push(data);
       session.next = end + 1;
+      if (!last && lostAnswers > 0) {
+        lostAnswers -= 1;
+        log.status = -1;
+        return void res.destroy();
+      }
       if (!last) return answer(202, { expirationDateTime: session.expires, nextExpectedRanges: [`${session.next}-`] });
       // The last fragment commits the file.
       sessions.delete(id);
@@ -542,6 +551,9 @@ export async function startOnedriveFake(options: OnedriveFakeOptions = {}): Prom
     rootId,
     fragments,
     sessionCount: () => sessions.size,
+    loseFragmentAnswers: (times: number) => {
+      lostAnswers = times;
+    },
     node: (id: string) => {
       const n = nodes.get(id);
       return n && { id: n.id, name: n.name, parentId: n.parentId, folder: n.folder, content: n.content };

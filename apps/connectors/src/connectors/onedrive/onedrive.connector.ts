@@ -16,7 +16,7 @@ import type { ConnectorDeps } from '../registry';
 import { forwardErrors, SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
 import type { OnedriveConfig } from './onedrive.config';
-import { entryOf, mapFailure, parentOf, rootEntry, toAppError, type AsyncJobStatus, type DriveItem, type DriveItemPage } from './onedrive.mapper';
+import { entryOf, FragmentOverlapError, mapFailure, parentOf, rootEntry, toAppError, type AsyncJobStatus, type DriveItem, type DriveItemPage } from './onedrive.mapper';
 import { QuickXorHash } from './quickxor';
 import { chunksOf, readHead, spool } from './upload-source';
 
@@ -355,7 +355,7 @@ export class OnedriveConnector implements Connector {
         // A short chunk is the body's last: it must end the file.
         if (chunk.length < this.config.uploadChunkSize && offset + chunk.length < total) throw new BadRequestError(`The body has ${offset + chunk.length} bytes, not its declared size (${total}).`);
         hash.update(chunk);
-        item = await this.upstream.call('write', () => this.putFragment(uploadUrl, chunk, offset, total), { retry: true });
+        item = await this.sendFragment(uploadUrl, chunk, offset, total);
         offset += chunk.length;
       }
       if (offset !== total || !item) throw new BadRequestError(`The body has ${offset} bytes, not its declared size (${total}).`);
@@ -365,6 +365,23 @@ export class OnedriveConnector implements Connector {
     }
     checkHash(item, hash);
     return entryOf(item, folder);
+  }
+
+  /**
+   * One fragment, retried on 5xx and network errors. When a resend is refused
+   * as overlapping (the first try landed but its answer was lost), the
+   * session's nextExpectedRanges tells whether the fragment is in.
+   */
+  private async sendFragment(uploadUrl: string, chunk: Buffer, offset: number, total: number): Promise<DriveItem | undefined> {
+    try {
+      return await this.upstream.call('write', () => this.putFragment(uploadUrl, chunk, offset, total), { retry: true });
+    } catch (err) {
+      if (!(err instanceof FragmentOverlapError)) throw err;
+      const status = await this.upstream.call('write', () => this.api.json<{ nextExpectedRanges?: string[] }>('write', { method: 'GET', url: uploadUrl, anonymous: true }), { retry: true });
+      const next = Number(/^(\d+)-/.exec(status.nextExpectedRanges?.[0] ?? '')?.[1]);
+      if (next === offset + chunk.length && next < total) return undefined;
+      throw new UpstreamError(err.upstreamStatus, `The upload session went out of step (it expects byte ${next}); the upload can be retried.`);
+    }
   }
 
   /** One fragment; resolves with the item once the last one is in (200/201), undefined before (202). */

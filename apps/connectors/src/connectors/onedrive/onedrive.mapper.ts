@@ -96,6 +96,22 @@ function dateOf(value: string | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/**
+ * The upload session already holds (some of) a fragment we sent: typically a
+ * resend of one whose answer was lost. The connector asks the session where
+ * it stands; elsewhere it is a retryable UpstreamError like any other.
+ */
+export class FragmentOverlapError extends UpstreamError {
+  constructor(status: number) {
+    super(status, 'The upload session already has that fragment.');
+  }
+
+  /** Sending the same fragment again cannot help; the connector checks the session instead. */
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
 /** The codes of a Graph error body, outermost first (`error.code`, then each `innererror.code`). */
 export function errorCodes(text: string): string[] {
   let body: unknown;
@@ -130,7 +146,8 @@ export function mapFailure(failure: ApiFailure): AppError | undefined {
   if (has('nameAlreadyExists', 'upload_name_conflict')) return new ConflictError(`An item of that name already exists (${failure.op}).`);
   if (has('quotaLimitReached', 'insufficientStorage') || failure.status === 507) return new QuotaError();
   if (has('accessDenied', 'accessRestricted')) return new PermissionDeniedError();
-  if (has('fragmentOverlap', 'fragmentOutOfOrder', 'fragmentLengthMismatch')) {
+  if (has('fragmentOverlap')) return new FragmentOverlapError(failure.status);
+  if (has('fragmentOutOfOrder', 'fragmentLengthMismatch')) {
     // Our own upload went out of step with its session: worth starting again, not a client error.
     return new UpstreamError(failure.status, `The upload session refused a fragment (${codes[codes.length - 1]}).`);
   }

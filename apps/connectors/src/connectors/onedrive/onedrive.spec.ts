@@ -13,7 +13,7 @@ import {
 } from '@app/common';
 import type { ApiFailure } from '../oauth-api';
 import { validateOnedriveConfig } from './onedrive.config';
-import { entryOf, errorCodes, mapFailure, parentOf, rootEntry, type DriveItem } from './onedrive.mapper';
+import { entryOf, errorCodes, FragmentOverlapError, mapFailure, parentOf, rootEntry, type DriveItem } from './onedrive.mapper';
 import { QuickXorHash, quickXorHash } from './quickxor';
 import { chunksOf, readHead } from './upload-source';
 
@@ -90,7 +90,10 @@ describe('onedrive mapper', () => {
     expect(unavailable.retryable).toBe(true);
     expect(mapFailure(failure(503, 'injected 503'))).toBeInstanceOf(UpstreamError);
     // A fragment out of step with its session: retryable, not the caller's fault.
-    expect(mapFailure(failure(416, { code: 'invalidRange', innererror: { code: 'fragmentOverlap' } }))).toBeInstanceOf(UpstreamError);
+    const overlap = mapFailure(failure(416, { code: 'invalidRange', innererror: { code: 'fragmentOverlap' } }))!;
+    expect(overlap).toBeInstanceOf(FragmentOverlapError);
+    expect(overlap.retryable).toBe(false); // the connector asks the session instead
+    expect(mapFailure(failure(416, { code: 'invalidRange', innererror: { code: 'fragmentOutOfOrder' } }))!.retryable).toBe(true);
   });
 
   it('never puts the service message (which could echo anything) in ours', () => {
