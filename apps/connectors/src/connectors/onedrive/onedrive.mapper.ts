@@ -142,7 +142,9 @@ export function mapFailure(failure: ApiFailure): AppError | undefined {
   const retryAfter = parseRetryAfter(header(failure.headers, 'retry-after'));
   if (failure.status === 401 || has('InvalidAuthenticationToken', 'unauthenticated')) return new AuthError();
   if (has('activityLimitReached', 'throttledRequest')) return new RateLimitError(retryAfter);
-  if (has('itemNotFound', 'uploadSessionNotFound')) return new NotFoundError();
+  // An upload session that expired or was committed meanwhile: the upload can start again (the folder is not missing).
+  if (has('uploadSessionNotFound')) return new UpstreamError(failure.status, 'The upload session is gone; the upload can be retried.');
+  if (has('itemNotFound')) return new NotFoundError();
   if (has('nameAlreadyExists', 'upload_name_conflict')) return new ConflictError(`An item of that name already exists (${failure.op}).`);
   if (has('quotaLimitReached', 'insufficientStorage') || failure.status === 507) return new QuotaError();
   if (has('accessDenied', 'accessRestricted')) return new PermissionDeniedError();

@@ -74,6 +74,7 @@ describe('onedrive mapper', () => {
 
   it('maps Graph errors by code, then by status', () => {
     expect(mapFailure(failure(404, { code: 'itemNotFound', message: 'Item does not exist' }))).toBeInstanceOf(NotFoundError);
+    expect(mapFailure(failure(404, { code: 'itemNotFound', innererror: { code: 'uploadSessionNotFound' } }))).toBeInstanceOf(UpstreamError);
     expect(mapFailure(failure(409, { code: 'nameAlreadyExists', message: 'taken' }))).toBeInstanceOf(ConflictError);
     expect(mapFailure(failure(409, { code: 'upload_name_conflict', message: 'taken' }))).toBeInstanceOf(ConflictError);
     expect(mapFailure(failure(507, { code: 'quotaLimitReached', message: 'full' }))).toBeInstanceOf(QuotaError);
