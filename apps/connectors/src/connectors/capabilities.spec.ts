@@ -2,7 +2,7 @@ import { CAPABILITY_NAMES, capabilitiesOf, traitsOf } from './capabilities';
 import type { Features } from './connector';
 import { connectorTypes } from './registry';
 
-const features: Features = { bucketBased: false, canHaveEmptyFolders: true, rangedReads: true, checksums: [], rawPassthrough: false };
+const features: Features = { addressing: 'path', bucketBased: false, canHaveEmptyFolders: true, rangedReads: true, checksums: [], rawPassthrough: false };
 
 describe('capabilitiesOf', () => {
   it('names every Kloudless capability as { value: boolean }', () => {

@@ -35,6 +35,10 @@ export interface Entry {
   mimeType?: string;
   /** Service-specific properties, returned with X-Kloudless-Raw-Data. */
   raw?: Record<string, unknown>;
+  /** The path below the root ('/a/b.txt' without the leading slash), when the service says. */
+  path?: string;
+  /** The folders from the root down to the parent, when the service says (path-addressed: always). */
+  ancestors?: { locator: Locator; name: string }[];
 }
 
 export interface Page<T> {

@@ -24,7 +24,7 @@ import type {
  * leading slash, '' the root. `addressByPath` turns one into a `Connector`,
  * whose locators are these paths, so ids made before locators existed stay valid.
  */
-export interface PathEntry extends Omit<Entry, 'locator' | 'parent'> {
+export interface PathEntry extends Omit<Entry, 'locator' | 'parent' | 'ancestors'> {
   /** Path relative to the account root ('' for the root). */
   path: string;
 }
@@ -91,9 +91,13 @@ export function childPath(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`;
 }
 
-function entryOf({ path, ...rest }: PathEntry): Entry {
-  const slash = path.lastIndexOf('/');
-  return { locator: path, parent: path === '' ? null : slash < 0 ? '' : path.slice(0, slash), ...rest };
+function entryOf(entry: PathEntry): Entry {
+  const { path } = entry;
+  const names = path === '' ? [] : path.split('/');
+  // The root, then each folder on the way down: their locators are the path prefixes.
+  const ancestors = [{ locator: '', name: '' }];
+  for (let i = 0; i < names.length - 1; i++) ancestors.push({ locator: names.slice(0, i + 1).join('/'), name: names[i] });
+  return { ...entry, locator: path, parent: path === '' ? null : ancestors[ancestors.length - 1].locator, ancestors: path === '' ? [] : ancestors };
 }
 
 function pageOf(page: Page<PathEntry>): Page<Entry> {

@@ -6,7 +6,7 @@ import type { LinkEntity } from './link.entity';
 import type { LinksRepository } from './links.repository';
 import { LinksService } from './links.service';
 
-/** LinksService over an in-memory repository and a connector whose every path is a file. */
+/** LinksService over an in-memory repository and a connector whose every locator is a file. */
 function make() {
   const rows: LinkEntity[] = [];
   const repo = {
@@ -15,7 +15,7 @@ function make() {
     find: async (s: { appId: string; accountId: number }, id: string) => rows.find((r) => r.appId === s.appId && r.accountId === s.accountId && r.id === id) ?? null,
     save: async (l: LinkEntity) => l,
   } as unknown as LinksRepository;
-  const connector = { stat: async (path: string) => ({ kind: 'file', path, name: path }) };
+  const connector = { stat: async (locator: string) => ({ kind: 'file', locator, parent: '', name: locator }) };
   const accounts = { get: async () => connector } as unknown as AccountConnectors;
   const service = new LinksService(accounts, repo, { CREDENTIALS_TRANSPORT_KEY: randomBytes(32).toString('base64') } as ConnectorsConfig);
   return { service, rows };

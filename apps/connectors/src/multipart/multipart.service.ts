@@ -6,7 +6,6 @@ import {
   CONFIG,
   InvalidParametersError,
   LOGGER,
-  joinPath,
   NotFoundError,
   UnsupportedError,
   type MessageMeta,
@@ -18,7 +17,7 @@ import { verifyPart } from '../connectors/parts';
 import { countedStream } from '../transfers/counted-stream';
 import type { ConnectorsConfig } from '../connectors.config';
 import { AccountConnectors } from '../storage/account-connectors';
-import { freeName, parentFolder, statOrNull } from '../storage/object-paths';
+import { checkName, freeName, parentFolder, targetKey, targetOf } from '../storage/object-paths';
 import { toStorageObject } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 import { MultipartSessionEntity } from './multipart-session.entity';
@@ -83,7 +82,8 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
           if (open) await open.writer.abort();
           else {
             const connector = await this.accounts.get({ appId: session.appId, requestId: `multipart-sweep-${session.id}` }, session.accountId);
-            if (has(connector, 'abortChunkUpload')) await connector.abortChunkUpload(session.path, session.id);
+            const target = targetOf(session.path);
+            if (has(connector, 'abortChunkUpload')) await connector.abortChunkUpload(target.folder, target.name, session.id);
           }
           cleaned++;
         } catch (err) {
@@ -102,13 +102,13 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
     const connector = await this.accounts.get(meta, scope.accountId);
     if (!has(connector, 'openChunkWriter')) throw new UnsupportedError('This service does not support multipart uploads.');
     const folder = await parentFolder(connector, input.parentId);
-    const existing = await statOrNull(connector, joinPath(folder, input.name));
+    const existing = await connector.lookup(folder, checkName(input.name));
     const name = existing && (!input.overwrite || existing.kind === 'folder') ? await freeName(connector, folder, input.name) : input.name;
-    const path = joinPath(folder, name);
+    const path = targetKey(folder, name);
     const partSize = choosePartSize(input.size, this.preferredPartSize, connector.features);
     const id = randomUUID();
     // The session id names the upload upstream, so an expired session is found and removed after a restart too.
-    const writer = await connector.openChunkWriter(path, { size: input.size, uploadKey: id });
+    const writer = await connector.openChunkWriter(folder, name, { size: input.size, uploadKey: id });
     const row = await this.sessions.insert(scope, {
       id, parentId: input.parentId, path, size: input.size, partSize, uploadState: writer.state, expiresAt: new Date(Date.now() + this.ttlMs),
     });
@@ -186,7 +186,8 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
     if (open) return open.writer;
     const connector = await this.accounts.get(meta, session.accountId);
     if (!has(connector, 'openChunkWriter')) throw new UnsupportedError('This service does not support multipart uploads.');
-    const writer = await connector.openChunkWriter(session.path, { size: session.size, uploadKey: session.id, resume: session.uploadState });
+    const target = targetOf(session.path);
+    const writer = await connector.openChunkWriter(target.folder, target.name, { size: session.size, uploadKey: session.id, resume: session.uploadState });
     this.writers.set(session.id, { writer, connector });
     return writer;
   }

@@ -5,7 +5,7 @@ import { entryOf } from './object-paths';
 
 /** A file of one app's account, the way rows attached to files (properties, links) are keyed. */
 export interface FileRef extends AccountScope {
-  /** Below the account root; the file's id is this path encoded. */
+  /** The file's locator (its path below the root on path-addressed services); its id is this encoded. */
   path: string;
 }
 
@@ -17,7 +17,7 @@ export interface FileRef extends AccountScope {
 export async function fileRefOf(accounts: AccountConnectors, meta: MessageMeta, fileId: string): Promise<FileRef> {
   const scope = accountScopeOf(meta);
   const entry = await entryOf(await accounts.get(meta, scope.accountId), fileId, 'file');
-  return { ...scope, path: entry.path };
+  return { ...scope, path: entry.locator };
 }
 
 /** The app and account a request names; storage calls always name one. */

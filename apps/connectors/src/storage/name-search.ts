@@ -30,7 +30,7 @@ export async function searchNames(connector: Connector, folder: string, query: s
       for (const entry of page.items) {
         scanned++;
         if (entry.name.toLowerCase().includes(needle)) found.push(entry);
-        if (entry.kind === 'folder') queue.push(entry.path);
+        if (entry.kind === 'folder') queue.push(entry.locator);
       }
       cursor = page.next;
     } while (cursor && scanned < MAX_SCANNED);

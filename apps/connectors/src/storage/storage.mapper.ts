@@ -1,15 +1,9 @@
-import { baseName, encodeStorageId, ROOT_ID, type FolderRef, type PublicStorageObject } from '@app/common';
-import type { Entry } from '../connectors/connector';
+import { encodeStorageId, type FolderRef, type PublicStorageObject } from '@app/common';
+import type { Entry, Locator } from '../connectors/connector';
 
-/** Folder refs from the root down to (not including) `path`'s own entry. */
-export function ancestorsOf(path: string): FolderRef[] {
-  const refs: FolderRef[] = [{ id: ROOT_ID, name: '' }];
-  const parts = path === '' ? [] : path.split('/');
-  for (let i = 1; i < parts.length; i++) {
-    const p = parts.slice(0, i).join('/');
-    refs.push({ id: encodeStorageId(p), name: parts[i - 1] });
-  }
-  return refs;
+/** The public id of a locator (the root is `root`). */
+export function idOf(locator: Locator): string {
+  return encodeStorageId(locator);
 }
 
 /** The file as the call that wrote it answers: with its upload tags when the caller gave some (seed 004). */
@@ -17,22 +11,27 @@ export function withTags(file: PublicStorageObject, tags: Record<string, string>
   return tags ? { ...file, upload_tags: tags } : file;
 }
 
-/** The public File/Folder object of an entry (KLOUDLESS-API.md §3). */
+/**
+ * The public File/Folder object of an entry (KLOUDLESS-API.md §3). `ancestors`
+ * and `path` are given where the connector knows them (always for
+ * path-addressed services); otherwise the parent is named by id only.
+ */
 export function toStorageObject(entry: Entry, accountId: number, opts: { rawData: boolean }): PublicStorageObject {
-  const isRoot = entry.path === '';
-  const ancestors = isRoot ? [] : ancestorsOf(entry.path);
+  const isRoot = entry.locator === '';
+  const ancestors: FolderRef[] | null = entry.ancestors ? entry.ancestors.map((a) => ({ id: idOf(a.locator), name: a.name })) : null;
+  const parent: FolderRef | null = isRoot || entry.parent === null ? null : (ancestors?.[ancestors.length - 1] ?? { id: idOf(entry.parent), name: '' });
   const obj: PublicStorageObject = {
     api: 'storage',
     type: entry.kind,
-    id: encodeStorageId(entry.path),
-    name: isRoot ? '' : baseName(entry.path),
+    id: idOf(entry.locator),
+    name: isRoot ? '' : entry.name,
     size: entry.kind === 'folder' ? null : entry.size,
     created: entry.created?.toISOString() ?? null,
     modified: entry.modified?.toISOString() ?? null,
     account: accountId,
-    parent: isRoot ? null : ancestors[ancestors.length - 1],
+    parent,
     ancestors: isRoot ? null : ancestors,
-    path: `/${entry.path}`,
+    path: entry.path !== undefined ? `/${entry.path}` : null,
   };
   if (entry.kind === 'file') {
     obj.mime_type = entry.mimeType ?? 'application/octet-stream';
@@ -42,8 +41,8 @@ export function toStorageObject(entry: Entry, accountId: number, opts: { rawData
     obj.can_upload_files = true;
   }
   if (opts.rawData) {
-    obj.raw_id = entry.path;
-    obj.raw = { id: entry.path, object: entry.raw ?? {} };
+    obj.raw_id = entry.locator;
+    obj.raw = { id: entry.locator, object: entry.raw ?? {} };
   }
   return obj;
 }

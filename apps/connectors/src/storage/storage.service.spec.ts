@@ -7,7 +7,7 @@ import { StorageService } from './storage.service';
 /** A folder of `n` files listed through cursors, counting list calls. */
 function pagedConnector(n: number) {
   const entries: Entry[] = Array.from({ length: n }, (_, i) => ({
-    path: `f${String(i).padStart(3, '0')}`, name: `f${i}`, kind: 'file', size: i, created: null, modified: null,
+    locator: `f${String(i).padStart(3, '0')}`, parent: '', name: `f${String(i).padStart(3, '0')}`, kind: 'file', size: i, created: null, modified: null,
   }));
   const calls: (string | null | undefined)[] = [];
   const connector = {

@@ -1,27 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import {
   AppError,
-  baseName,
+  ConflictError,
   decodeStorageId,
   encodeStorageId,
   ForbiddenError,
-  joinPath,
   NotFoundError,
   objectList,
-  parentPath,
+  UnsupportedError,
   type EncodedId,
   type PresignRequest,
   type MessageMeta,
   type ObjectList,
   type PublicStorageObject,
 } from '@app/common';
-import { has, type Connector, type Entry } from '../connectors/connector';
+import { has, ROOT, type Connector, type Entry } from '../connectors/connector';
+import { childPath } from '../connectors/path-connector';
 import { AccountConnectors } from './account-connectors';
 import { FileAttachments } from './file-attachments';
 import { searchNames } from './name-search';
-import { assertFree, entryOf, parentFolder, statOrNull } from './object-paths';
+import { assertFree, checkName, entryOf, isWithin, parentFolder } from './object-paths';
 import { PageCursors } from './page-cursors';
-import { toStorageObject } from './storage.mapper';
+import { idOf, toStorageObject } from './storage.mapper';
 import { copyTree } from './tree-copy';
 
 type Kind = 'file' | 'folder';
@@ -52,29 +52,29 @@ export class StorageService {
   async createFolder(meta: MessageMeta, input: { parentId: string; name: string; conflictIfExists: boolean } & RawOption): Promise<PublicStorageObject> {
     const { connector, accountId } = await this.open(meta);
     const parent = await parentFolder(connector, input.parentId);
-    const path = joinPath(parent, input.name);
-    const existing = await statOrNull(connector, path);
+    const name = checkName(input.name);
+    const existing = await connector.lookup(parent, name);
     if (existing) {
-      if (input.conflictIfExists || existing.kind !== 'folder') await assertFree(connector, path);
+      if (input.conflictIfExists || existing.kind !== 'folder') throw new ConflictError(`"${existing.name}" already exists there.`, idOf(existing.locator));
       return toStorageObject(existing, accountId, input);
     }
-    return toStorageObject(await connector.mkdir(path), accountId, input);
+    return toStorageObject(await connector.mkdir(parent, name), accountId, input);
   }
 
   /** PATCH: rename (`name`) and/or move (`parent_id`). */
   async update(meta: MessageMeta, input: { kind: Kind; id: string; name?: string; parentId?: string } & RawOption): Promise<PublicStorageObject> {
     const { connector, accountId } = await this.open(meta);
     const entry = await entryOf(connector, input.id, input.kind);
-    if (entry.path === '') throw new ForbiddenError('The root folder cannot be renamed or moved.');
-    const folder = input.parentId !== undefined ? await parentFolder(connector, input.parentId) : parentPath(entry.path);
-    const target = joinPath(folder, input.name ?? baseName(entry.path));
-    if (target === entry.path) return toStorageObject(entry, accountId, input);
-    if (entry.kind === 'folder' && (target + '/').startsWith(entry.path + '/')) {
+    if (entry.locator === ROOT) throw new ForbiddenError('The root folder cannot be renamed or moved.');
+    const folder = input.parentId !== undefined ? await parentFolder(connector, input.parentId) : entry.parent ?? ROOT;
+    const name = checkName(input.name ?? entry.name);
+    if (folder === entry.parent && name === entry.name) return toStorageObject(entry, accountId, input);
+    if (entry.kind === 'folder' && (await isWithin(connector, folder, entry.locator))) {
       throw new AppError('invalid_parent_folder', 'A folder cannot be moved into itself.');
     }
-    await assertFree(connector, target);
-    const moved = await connector.move(entry.path, target);
-    await this.attachments.moved({ appId: meta.appId, accountId }, entry.path, target, entry.kind);
+    await assertFree(connector, folder, name);
+    const moved = await connector.move(entry.locator, folder, name);
+    await this.attachments.moved({ appId: meta.appId, accountId }, entry.locator, moved.locator, entry.kind);
     return toStorageObject(moved, accountId, input);
   }
 
@@ -82,27 +82,27 @@ export class StorageService {
     const { connector, accountId } = await this.open(meta);
     const entry = await entryOf(connector, input.id, input.kind);
     const folder = await parentFolder(connector, input.parentId);
-    const target = joinPath(folder, input.name ?? (baseName(entry.path) || 'root'));
-    if (entry.kind === 'folder' && (target + '/').startsWith(entry.path + '/')) {
+    const name = checkName(input.name ?? (entry.name || 'root'));
+    if (entry.kind === 'folder' && (await isWithin(connector, folder, entry.locator))) {
       throw new AppError('invalid_parent_folder', 'A folder cannot be copied into itself.');
     }
-    await assertFree(connector, target);
-    return toStorageObject(await copyTree(connector, entry, target), accountId, input);
+    await assertFree(connector, folder, name);
+    return toStorageObject(await copyTree(connector, entry, folder, name), accountId, input);
   }
 
   async delete(meta: MessageMeta, input: { kind: Kind; id: string; recursive: boolean }): Promise<{ deleted: true }> {
     const { connector, accountId } = await this.open(meta);
     const entry = await entryOf(connector, input.id, input.kind);
-    if (entry.path === '') throw new ForbiddenError('The root folder cannot be deleted.');
-    await connector.remove(entry.path, { recursive: input.recursive });
+    if (entry.locator === ROOT) throw new ForbiddenError('The root folder cannot be deleted.');
+    await connector.remove(entry.locator, { recursive: input.recursive });
     // Its properties and links go with it: a new file at the same path (same id) starts bare.
-    await this.attachments.removed({ appId: meta.appId, accountId }, entry.path, entry.kind);
+    await this.attachments.removed({ appId: meta.appId, accountId }, entry.locator, entry.kind, connector.features.addressing);
     return { deleted: true };
   }
 
   async search(meta: MessageMeta, input: { q: string; parents?: string; page: number; pageSize: number } & RawOption): Promise<ObjectList<PublicStorageObject>> {
     const { connector, accountId } = await this.open(meta);
-    const folder = input.parents ? (await entryOf(connector, input.parents, 'folder')).path : '';
+    const folder = input.parents ? (await entryOf(connector, input.parents, 'folder')).locator : ROOT;
     const found = await searchNames(connector, folder, input.q, input.page * input.pageSize + 1);
     const start = (input.page - 1) * input.pageSize;
     if (start > 0 && start >= found.length) throw new NotFoundError(`Page ${input.page} is past the last page.`);
@@ -110,11 +110,11 @@ export class StorageService {
     return objectList('storage', items.map((e) => toStorageObject(e, accountId, input)), input.page, found.length > start + input.pageSize);
   }
 
-  /** The upstream id of our connectors is the path below the account root, so encoding it is the id codec. */
+  /** The upstream id: a path for path-addressed services (slashes trimmed), the service's id otherwise; encoding it is the id codec. */
   async encodeRawId(meta: MessageMeta, input: { rawId: string; type: string }): Promise<EncodedId> {
-    await this.open(meta);
-    const path = input.rawId.replace(/^\/+/, '').replace(/\/+$/, '');
-    return { id: encodeStorageId(path), api: 'storage', type: input.type };
+    const { connector } = await this.open(meta);
+    const locator = connector.features.addressing === 'path' ? input.rawId.replace(/^\/+/, '').replace(/\/+$/, '') : input.rawId;
+    return { id: encodeStorageId(locator), api: 'storage', type: input.type };
   }
 
   /** A presigned URL where the service offers them, else `url: null` (the gateway then signs its own streaming URL). */
@@ -122,13 +122,18 @@ export class StorageService {
     const { connector } = await this.open(meta);
     if (input.method === 'GET') {
       const entry = await entryOf(connector, input.fileId, 'file');
-      const url = has(connector, 'presign') ? await connector.presign(entry.path, { method: 'GET', expiresInS: input.expiresInS }) : null;
+      const url = has(connector, 'presign') ? await connector.presign(entry.parent ?? ROOT, entry.name, { method: 'GET', expiresInS: input.expiresInS }) : null;
       return { url, fileId: input.fileId };
     }
-    const path = joinPath(await parentFolder(connector, input.parentId), input.name);
-    await assertFree(connector, path);
-    const url = has(connector, 'presign') ? await connector.presign(path, { method: 'PUT', expiresInS: input.expiresInS, contentType: input.contentType }) : null;
-    return { url, fileId: encodeStorageId(path) };
+    // The upload is registered by the id the file will have: known before it exists only where ids are paths.
+    if (connector.features.addressing !== 'path') {
+      throw new UnsupportedError('Presigned uploads need an upload location on a path-addressed service (local, S3, Azure, SFTP, FTP, WebDAV).');
+    }
+    const folder = await parentFolder(connector, input.parentId);
+    const name = checkName(input.name);
+    await assertFree(connector, folder, name);
+    const url = has(connector, 'presign') ? await connector.presign(folder, name, { method: 'PUT', expiresInS: input.expiresInS, contentType: input.contentType }) : null;
+    return { url, fileId: idOf(childPath(folder, name)) };
   }
 
   private async open(meta: MessageMeta): Promise<{ connector: Connector; accountId: number }> {

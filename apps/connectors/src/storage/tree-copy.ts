@@ -1,22 +1,21 @@
-import { joinPath } from '@app/common';
-import { has, type Connector, type Entry } from '../connectors/connector';
+import { has, type Connector, type Entry, type Locator } from '../connectors/connector';
 
 /**
- * Copies a file or a folder tree inside one account: server-side when the
- * connector can, else by streaming each file through this process (never
- * buffered whole).
+ * Copies a file or a folder tree inside one account, as `name` in `toFolder`:
+ * server-side when the connector can, else by streaming each file through this
+ * process (never buffered whole).
  */
-export async function copyTree(connector: Connector, from: Entry, to: string): Promise<Entry> {
-  if (has(connector, 'copy')) return connector.copy(from.path, to);
+export async function copyTree(connector: Connector, from: Entry, toFolder: Locator, name: string): Promise<Entry> {
+  if (has(connector, 'copy')) return connector.copy(from.locator, toFolder, name);
   if (from.kind === 'file') {
-    const source = await connector.read(from.path);
-    return connector.write(to, source.stream, { size: source.size, mimeType: source.mimeType });
+    const source = await connector.read(from.locator);
+    return connector.write(toFolder, name, source.stream, { size: source.size, mimeType: source.mimeType });
   }
-  const created = await connector.mkdir(to);
+  const created = await connector.mkdir(toFolder, name);
   let cursor: string | null = null;
   do {
-    const page = await connector.list(from.path, { pageSize: 500, cursor });
-    for (const child of page.items) await copyTree(connector, child, joinPath(to, child.name));
+    const page = await connector.list(from.locator, { pageSize: 500, cursor });
+    for (const child of page.items) await copyTree(connector, child, created.locator, child.name);
     cursor = page.next;
   } while (cursor);
   return created;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { baseName, InvalidParametersError, joinPath, type MessageMeta, type PublicStorageObject } from '@app/common';
-import type { Connector, Entry } from '../connectors/connector';
+import { InvalidParametersError, type MessageMeta, type PublicStorageObject } from '@app/common';
+import type { Connector, Entry, Locator } from '../connectors/connector';
 import { AccountConnectors } from '../storage/account-connectors';
-import { assertFree, entryOf, parentFolder, statOrNull } from '../storage/object-paths';
+import { assertFree, checkName, entryOf, parentFolder } from '../storage/object-paths';
 import { toStorageObject } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 import { countedStream } from './counted-stream';
@@ -31,28 +31,31 @@ export class FolderCopyService {
   async copy(meta: Pick<MessageMeta, 'appId' | 'requestId' | 'traceparent'>, input: FolderCopyRequest, onProgress: (done: number, total: number) => void, signal: AbortSignal): Promise<PublicStorageObject> {
     const [from, to] = await this.accounts.both(meta, input.source.accountId, input.destination.accountId);
     const root = await entryOf(from, input.source.folderId, 'folder');
-    const target = joinPath(await parentFolder(to, input.destination.parentId), input.destination.name ?? (baseName(root.path) || 'root'));
-    if (!input.resume) await assertFree(to, target);
+    const parent = await parentFolder(to, input.destination.parentId);
+    const name = checkName(input.destination.name ?? (root.name || 'root'));
+    if (!input.resume) await assertFree(to, parent, name);
     const entries = await walk(from, root, signal);
-    const total = entries.reduce((n, e) => n + (e.kind === 'file' ? e.size ?? 0 : 0), 0);
+    const total = entries.reduce((n, { entry }) => n + (entry.kind === 'file' ? entry.size ?? 0 : 0), 0);
     let done = 0;
     onProgress(0, total);
-    const copied = await ensureFolder(to, target);
-    for (const entry of entries) {
+    const copied = await ensureFolder(to, parent, name);
+    // Source folder → its copy; the walk lists parents before children.
+    const copies = new Map<Locator, Locator>([[root.locator, copied.locator]]);
+    for (const { entry, folder } of entries) {
       if (signal.aborted) throw new Error('The copy was cancelled.');
-      const path = entry.path.slice(root.path === '' ? 0 : root.path.length + 1).split('/').reduce(joinPath, target);
+      const into = copies.get(folder)!;
       if (entry.kind === 'folder') {
-        await ensureFolder(to, path);
+        copies.set(entry.locator, (await ensureFolder(to, into, entry.name)).locator);
         onProgress(done, total);
         continue;
       }
-      const existing = input.resume ? await statOrNull(to, path) : null;
+      const existing = input.resume ? await to.lookup(into, entry.name) : null;
       if (!(existing?.kind === 'file' && existing.size === entry.size)) {
-        const read = await from.read(entry.path);
+        const read = await from.read(entry.locator);
         const before = done;
         const { stream, release } = countedStream(read.stream, (n) => onProgress(before + n, total), signal, 'The copy was cancelled.');
         try {
-          const written = await to.write(path, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
+          const written = await to.write(into, entry.name, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
           const client = await this.accounts.serviceOf({ ...meta, accountId: input.source.accountId }, input.source.accountId);
           await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, toStorageObject(written, input.destination.accountId, { rawData: false }), { source: 'transfer', client });
         } finally {
@@ -66,19 +69,19 @@ export class FolderCopyService {
   }
 }
 
-/** Every folder and file below `root`, parents before children. */
-async function walk(connector: Connector, root: Entry, signal: AbortSignal): Promise<Entry[]> {
-  const out: Entry[] = [];
-  const folders = [root.path];
+/** Every folder and file below `root` with the folder it was listed in, parents before children. */
+async function walk(connector: Connector, root: Entry, signal: AbortSignal): Promise<{ entry: Entry; folder: Locator }[]> {
+  const out: { entry: Entry; folder: Locator }[] = [];
+  const folders = [root.locator];
   while (folders.length > 0) {
     const folder = folders.shift()!;
     let cursor: string | null = null;
     do {
       if (signal.aborted) throw new Error('The copy was cancelled.');
       const page = await connector.list(folder, { pageSize: 1000, cursor });
-      for (const item of page.items) {
-        out.push(item);
-        if (item.kind === 'folder') folders.push(item.path);
+      for (const entry of page.items) {
+        out.push({ entry, folder });
+        if (entry.kind === 'folder') folders.push(entry.locator);
       }
       if (out.length > MAX_ENTRIES) throw new InvalidParametersError(`The folder holds more than ${MAX_ENTRIES} entries; copy its subfolders one by one.`);
       cursor = page.next;
@@ -87,8 +90,8 @@ async function walk(connector: Connector, root: Entry, signal: AbortSignal): Pro
   return out;
 }
 
-async function ensureFolder(connector: Connector, path: string): Promise<Entry> {
-  const existing = await statOrNull(connector, path);
+async function ensureFolder(connector: Connector, folder: Locator, name: string): Promise<Entry> {
+  const existing = await connector.lookup(folder, name);
   if (existing?.kind === 'folder') return existing;
-  return connector.mkdir(path);
+  return connector.mkdir(folder, name);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { baseName, joinPath, type MessageMeta, type PublicStorageObject, type UploadTags } from '@app/common';
+import { type MessageMeta, type PublicStorageObject, type UploadTags } from '@app/common';
 import { AccountConnectors } from '../storage/account-connectors';
-import { assertFree, entryOf, parentFolder } from '../storage/object-paths';
+import { assertFree, checkName, entryOf, parentFolder } from '../storage/object-paths';
 import { toStorageObject, withTags } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 import { countedStream } from './counted-stream';
@@ -29,13 +29,13 @@ export class TransferCopyService {
     const [from, to] = await this.accounts.both(meta, input.source.accountId, input.destination.accountId);
     const entry = await entryOf(from, input.source.fileId, 'file');
     const folder = await parentFolder(to, input.destination.parentId);
-    const target = joinPath(folder, input.destination.name ?? baseName(entry.path));
-    await assertFree(to, target);
+    const name = checkName(input.destination.name ?? entry.name);
+    await assertFree(to, folder, name);
     onProgress(0, entry.size);
-    const read = await from.read(entry.path);
+    const read = await from.read(entry.locator);
     const { stream, release } = countedStream(read.stream, (done) => onProgress(done, entry.size), signal, 'The copy was cancelled.');
     try {
-      const written = await to.write(target, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
+      const written = await to.write(folder, name, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
       const file = withTags(toStorageObject(written, input.destination.accountId, { rawData: input.rawData }), input.tags);
       const client = await this.accounts.serviceOf({ ...meta, accountId: input.source.accountId }, input.source.accountId);
       await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file, { source: 'transfer', client, tags: input.tags });

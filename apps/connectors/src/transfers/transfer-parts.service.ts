@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
-  baseName,
   InvalidParametersError,
-  joinPath,
   UnsupportedError,
   type AbortPartsRequest,
   type CompletePartsRequest,
@@ -17,7 +15,7 @@ import {
 import { has, type ChunkWriter } from '../connectors/connector';
 import { verifyPart } from '../connectors/parts';
 import { AccountConnectors } from '../storage/account-connectors';
-import { assertFree, entryOf, parentFolder } from '../storage/object-paths';
+import { assertFree, checkName, entryOf, parentFolder, targetKey, targetOf } from '../storage/object-paths';
 import { countedStream } from './counted-stream';
 import { toStorageObject, withTags } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
@@ -40,12 +38,13 @@ export class TransferPartsService {
     const [from, to] = await this.accounts.both(meta, input.source.accountId, input.destination.accountId);
     const entry = await entryOf(from, input.source.fileId, 'file');
     const folder = await parentFolder(to, input.destination.parentId);
-    const target = joinPath(folder, input.destination.name ?? baseName(entry.path));
-    await assertFree(to, target);
+    const name = checkName(input.destination.name ?? entry.name);
+    await assertFree(to, folder, name);
+    const target = targetKey(folder, name);
     const size = entry.size ?? 0;
-    const source = { path: entry.path, size, ...(entry.mimeType ? { mimeType: entry.mimeType } : {}) };
+    const source = { path: entry.locator, size, ...(entry.mimeType ? { mimeType: entry.mimeType } : {}) };
     if (entry.size === null || size <= input.chunkAbove || !has(to, 'openChunkWriter')) return { source, target, upload: null };
-    const writer = await to.openChunkWriter(target, { size, uploadKey: input.uploadKey });
+    const writer = await to.openChunkWriter(folder, name, { size, uploadKey: input.uploadKey });
     const f = to.features;
     return {
       source,
@@ -99,6 +98,7 @@ export class TransferPartsService {
   private async writerOf(meta: Meta, destination: CopyPartRequest['destination'], state: CopyPartRequest['upload']): Promise<ChunkWriter> {
     const to = await this.accounts.get({ ...meta, accountId: destination.accountId }, destination.accountId);
     if (!has(to, 'openChunkWriter')) throw new UnsupportedError('This service does not take chunked uploads.');
-    return to.openChunkWriter(destination.path, { size: destination.size, resume: state });
+    const { folder, name } = targetOf(destination.path);
+    return to.openChunkWriter(folder, name, { size: destination.size, resume: state });
   }
 }

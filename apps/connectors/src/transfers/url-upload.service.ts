@@ -7,7 +7,6 @@ import {
   guardedAgents,
   InvalidParametersError,
   isOutboundRefused,
-  joinPath,
   OutboundPolicy,
   UpstreamError,
   type MessageMeta,
@@ -16,7 +15,7 @@ import {
 } from '@app/common';
 import type { ConnectorsConfig } from '../connectors.config';
 import { AccountConnectors } from '../storage/account-connectors';
-import { assertFree, parentFolder } from '../storage/object-paths';
+import { assertFree, checkName, parentFolder } from '../storage/object-paths';
 import { toStorageObject, withTags } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 import { countedStream } from './counted-stream';
@@ -52,15 +51,15 @@ export class UrlUploadService {
     const folder = await parentFolder(to, input.destination.parentId);
     const { res, url } = await this.open(parseUrl(input.url), signal);
     try {
-      const target = joinPath(folder, input.destination.name ?? nameFromUrl(url));
-      await assertFree(to, target);
+      const name = checkName(input.destination.name ?? nameFromUrl(url));
+      await assertFree(to, folder, name);
       const length = res.headers['content-length'] === undefined ? null : Number(res.headers['content-length']);
       const total = Number.isSafeInteger(length) ? length : null;
       onProgress(0, total);
       const { stream, release } = countedStream(res, (done) => onProgress(done, total), signal, 'The upload was cancelled.');
       try {
         const mimeType = res.headers['content-type']?.split(';')[0]?.trim() || undefined;
-        const written = await to.write(target, stream, { size: total ?? undefined, mimeType }).catch((err: unknown) => {
+        const written = await to.write(folder, name, stream, { size: total ?? undefined, mimeType }).catch((err: unknown) => {
           if (err instanceof AppError || signal.aborted) throw err;
           throw new UpstreamError(undefined, 'The download from the URL broke off; nothing was uploaded.');
         });

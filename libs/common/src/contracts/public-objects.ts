@@ -40,7 +40,8 @@ export interface PublicStorageObject {
   account: number;
   parent: FolderRef | null;
   ancestors: FolderRef[] | null;
-  path: string;
+  /** Null where the service addresses objects by id and gives no path. */
+  path: string | null;
   mime_type?: string;
   downloadable?: boolean;
   can_create_folders?: boolean;

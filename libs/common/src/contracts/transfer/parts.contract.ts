@@ -8,6 +8,7 @@ import { uploadTagsRecord } from './upload-tags';
  * Both sides parse with these schemas.
  */
 const accountId = z.number().int().positive();
+/** A connector's locator (the path below the root on path-addressed services); a `target` is "<folder locator>/<name>". */
 const path = z.string().max(4096);
 const byteCount = z.number().int().nonnegative();
 
