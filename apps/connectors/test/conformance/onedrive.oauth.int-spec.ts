@@ -139,6 +139,7 @@ describe('onedrive connector: tokens, throttling, upload sessions, OneDrive spec
     const a = await c.mkdir(ROOT, 'id-a');
     const b = await c.mkdir(a.locator, 'id-b');
     const file = await c.write(b.locator, 'f.txt', bodyOf('f'), { size: 1 });
+    expect(file.path).toBe('id-a/id-b/f.txt');
     const moved = await c.move(file.locator, ROOT, 'f-moved.txt');
     expect(moved).toMatchObject({ locator: file.locator, parent: ROOT, name: 'f-moved.txt' });
     expect(await c.stat(file.locator)).toMatchObject({ parent: ROOT });

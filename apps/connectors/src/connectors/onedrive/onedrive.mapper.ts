@@ -59,6 +59,25 @@ export function parentOf(item: DriveItem, rootId?: string): Locator | null {
   return ref.id;
 }
 
+/**
+ * The item's path below the root ('Docs/report.txt'), from its parent's path
+ * as Graph gives it: percent-encoded, after the first ':' (e.g.
+ * `/drive/root:/Docs`). Undefined when Graph gives none (search results) or
+ * one we cannot read.
+ */
+export function pathOf(item: DriveItem): string | undefined {
+  if (item.root) return '';
+  const ref = item.parentReference?.path;
+  const colon = ref?.indexOf(':') ?? -1;
+  if (!ref || colon < 0 || !ROOT_PATH.test(ref.slice(0, colon))) return undefined;
+  try {
+    const folders = ref.slice(colon + 1).split('/').filter(Boolean).map(decodeURIComponent);
+    return [...folders, item.name].join('/');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The drive's root as every connector reports it. */
 export function rootEntry(item?: DriveItem): Entry {
   return {
@@ -66,6 +85,7 @@ export function rootEntry(item?: DriveItem): Entry {
     parent: null,
     name: '',
     kind: 'folder',
+    path: '',
     size: null,
     created: dateOf(item?.createdDateTime),
     modified: dateOf(item?.lastModifiedDateTime),
@@ -86,6 +106,8 @@ export function entryOf(item: DriveItem, parent?: Locator | null, rootId?: strin
     modified: dateOf(item.lastModifiedDateTime),
     raw: item,
   };
+  const path = pathOf(item);
+  if (path !== undefined) entry.path = path;
   if (item.file?.mimeType) entry.mimeType = item.file.mimeType;
   return entry;
 }

@@ -13,7 +13,7 @@ import {
 } from '@app/common';
 import type { ApiFailure } from '../oauth-api';
 import { validateOnedriveConfig } from './onedrive.config';
-import { entryOf, errorCodes, FragmentOverlapError, mapFailure, parentOf, rootEntry, type DriveItem } from './onedrive.mapper';
+import { entryOf, errorCodes, FragmentOverlapError, mapFailure, parentOf, pathOf, rootEntry, type DriveItem } from './onedrive.mapper';
 import { QuickXorHash, quickXorHash } from './quickxor';
 import { chunksOf, readHead } from './upload-source';
 
@@ -47,7 +47,16 @@ describe('onedrive mapper', () => {
       modified: new Date('2024-02-03T04:05:06Z'),
       mimeType: 'text/plain',
       raw: file,
+      path: 'Docs/report.txt',
     });
+  });
+
+  it('reads the path below the root from the percent-encoded parent path', () => {
+    expect(pathOf({ ...file, parentReference: { id: 'X!0', path: '/drive/root:' } })).toBe('report.txt');
+    expect(pathOf({ ...file, parentReference: { id: 'X!5', path: '/drive/root:/My%20Docs/a%25b' } })).toBe('My Docs/a%b/report.txt');
+    expect(pathOf({ ...file, parentReference: { id: 'X!5', path: '/drives/abc/root:/x' } })).toBe('x/report.txt');
+    expect(pathOf({ ...file, parentReference: { id: 'X!5' } })).toBeUndefined();
+    expect(pathOf({ ...file, parentReference: { id: 'X!5', path: '/drive/root:/bad%E0' } })).toBeUndefined();
   });
 
   it('maps a folder (size null) and takes the parent the caller knows', () => {
@@ -58,7 +67,7 @@ describe('onedrive mapper', () => {
   it('reports the root as the locator "" and its children with parent ""', () => {
     const root: DriveItem = { id: 'X!0', name: 'root', root: {}, folder: { childCount: 1 }, parentReference: { driveId: 'x' } };
     expect(entryOf(root)).toMatchObject({ locator: '', parent: null, name: '', kind: 'folder' });
-    expect(rootEntry()).toEqual({ locator: '', parent: null, name: '', kind: 'folder', size: null, created: null, modified: null });
+    expect(rootEntry()).toEqual({ locator: '', parent: null, name: '', kind: 'folder', path: '', size: null, created: null, modified: null });
     expect(parentOf({ ...file, parentReference: { id: 'X!0', path: '/drive/root:' } })).toBe('');
     expect(parentOf({ ...file, parentReference: { id: 'X!0', path: '/drives/abc/root:' } })).toBe('');
     // Search results carry no path: the root's id decides.
