@@ -87,10 +87,23 @@ export function providerEntry(p: TestOAuthProvider) {
  * it. Every URL fetched on the way is pushed to `visited`.
  */
 export async function followRedirects(start: string, stopPrefix: string, visited: URL[] = []): Promise<URL> {
+  const end = await browse(start, stopPrefix, visited);
+  if (end.page) throw new Error(`${end.url.pathname} answered ${end.page.status} without a redirect: ${end.page.body.slice(0, 300)}`);
+  return end.url;
+}
+
+/** Follows redirects from `start` to the first page that is not one (the popup flow ends on a page of ours). */
+export async function browseToPage(start: string): Promise<{ url: URL; status: number; body: string; contentType: string }> {
+  const end = await browse(start, null, []);
+  if (!end.page) throw new Error('the browse ended without a page');
+  return { url: end.url, ...end.page };
+}
+
+async function browse(start: string, stopPrefix: string | null, visited: URL[]): Promise<{ url: URL; page?: { status: number; body: string; contentType: string } }> {
   const cookies = new Map<string, string>();
   let url = new URL(start);
   for (let hop = 0; hop < 15; hop++) {
-    if (url.href.startsWith(stopPrefix)) return url;
+    if (stopPrefix !== null && url.href.startsWith(stopPrefix)) return { url };
     visited.push(url);
     const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     for (const c of res.headers.getSetCookie()) {
@@ -99,8 +112,16 @@ export async function followRedirects(start: string, stopPrefix: string, visited
       cookies.set(pair.slice(0, i), pair.slice(i + 1));
     }
     const location = res.headers.get('location');
-    if (!location) throw new Error(`${url.pathname} answered ${res.status} without a redirect: ${(await res.text()).slice(0, 300)}`);
+    if (!location) return { url, page: { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? '' } };
     url = new URL(location, url);
   }
   throw new Error('too many redirects');
+}
+
+/** Whether the provider still accepts `token` (its userinfo endpoint answers it): how a fake storage API checks tokens it did not issue. */
+export async function providerAccepts(p: TestOAuthProvider, token: string | undefined): Promise<boolean> {
+  if (!token) return false;
+  const res = await fetch(`${p.issuer}/me`, { headers: { authorization: `Bearer ${token}` } });
+  await res.body?.cancel();
+  return res.ok;
 }

@@ -27,7 +27,7 @@ describe('auth schema (real Postgres)', () => {
   it('runs its migrations idempotently', async () => {
     expect(await db.runMigrations()).toEqual([]);
     const tables = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'auth'`);
-    expect(tables.map((t: { table_name: string }) => t.table_name).sort()).toEqual(['access_tokens', 'accounts', 'migrations', 'oauth_codes', 'oauth_states']);
+    expect(tables.map((t: { table_name: string }) => t.table_name).sort()).toEqual(['access_tokens', 'accounts', 'app_oauth_clients', 'migrations', 'oauth_codes', 'oauth_states']);
   });
 
   it('gives integer ids and keeps every query inside one app', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CONFIG, NotFoundError, OAUTH_SERVICE_NAMES, SecretBox, type OAuthServiceName, type PublicOAuthClient } from '@app/common';
 import type { AuthConfig } from '../auth.config';
 import { AppOAuthClientEntity } from './app-oauth-client.entity';
@@ -26,8 +26,8 @@ export class OAuthClients {
   }
 
   /** The provider settings for `appId` and `service`, or undefined when the service cannot be connected for it. */
-  async providerFor(appId: string, service: OAuthServiceName): Promise<OAuthProvider | undefined> {
-    const own = await this.db.getRepository(AppOAuthClientEntity).findOneBy({ appId, service });
+  async providerFor(appId: string, service: OAuthServiceName, manager: EntityManager = this.db.manager): Promise<OAuthProvider | undefined> {
+    const own = await manager.getRepository(AppOAuthClientEntity).findOneBy({ appId, service });
     const base = this.deployment[service];
     if (!own) return base;
     return { ...(base ?? providerDefaults(service)), clientId: own.clientId, clientSecret: this.secrets.open<string>(own.clientSecretSealed) };

@@ -75,7 +75,8 @@ export class TokenRefreshService {
         const stale = usedTokenSha256 ? digestBearerToken(current.oauth.accessToken) === usedTokenSha256 : this.isDue(current.oauth);
         if (!stale) return { config: current, refreshed: false };
         used = current;
-        const provider = await this.clients.providerFor(scope.appId, row.service as OAuthServiceName);
+        // Read on the locked transaction's own connection: waiters hold the others.
+        const provider = await this.clients.providerFor(scope.appId, row.service as OAuthServiceName, tx);
         if (!provider) throw new AppError('service_not_available', `The ${row.service} service is not configured.`);
         if (!current.oauth.refreshToken) throw new InvalidGrantError('no refresh token was issued');
         const fresh = await this.client.refresh(provider, current.oauth.refreshToken);

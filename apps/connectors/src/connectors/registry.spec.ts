@@ -5,7 +5,7 @@ const deps = { outbound: new OutboundPolicy() };
 
 describe('connector registry', () => {
   it('lists every connector once, each with config validation, a factory and traits', () => {
-    expect(Object.keys(connectorTypes).sort()).toEqual(['azure', 'box', 'dropbox', 'ftp', 'gdrive', 'local', 's3', 's3_compatible', 'sftp', 'webdav']);
+    expect(Object.keys(connectorTypes).sort()).toEqual(['azure', 'box', 'dropbox', 'ftp', 'gdrive', 'local', 's3', 's3_compatible', 'sftp', 'skydrive', 'webdav']);
     for (const type of Object.values(connectorTypes)) {
       expect(typeof type.validateConfig).toBe('function');
       expect(typeof type.create).toBe('function');

@@ -12,6 +12,7 @@ import { validateWebdavConfig, type WebdavConfig } from './webdav/webdav.config'
 import { validateBoxConfig, type BoxConfig } from './box/box.config';
 import { validateDropboxConfig, type DropboxConfig } from './dropbox/dropbox.config';
 import { validateGdriveConfig, type GdriveConfig } from './gdrive/gdrive.config';
+import { validateOnedriveConfig, type OnedriveConfig } from './onedrive/onedrive.config';
 
 /** What a connector is given besides its config. */
 export interface ConnectorDeps {
@@ -72,6 +73,7 @@ export const connectorTypes = {
   gdrive: lazy<GdriveConfig>(validateGdriveConfig, () => (require('./gdrive/gdrive.connector') as typeof import('./gdrive/gdrive.connector')).GdriveConnector),
   dropbox: lazy<DropboxConfig>(validateDropboxConfig, () => (require('./dropbox/dropbox.connector') as typeof import('./dropbox/dropbox.connector')).DropboxConnector),
   box: lazy<BoxConfig>(validateBoxConfig, () => (require('./box/box.connector') as typeof import('./box/box.connector')).BoxConnector),
+  skydrive: lazy<OnedriveConfig>(validateOnedriveConfig, () => (require('./onedrive/onedrive.connector') as typeof import('./onedrive/onedrive.connector')).OnedriveConnector),
 } as const;
 
 export type ServiceName = keyof typeof connectorTypes;

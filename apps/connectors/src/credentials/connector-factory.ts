@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, InvalidParametersError, OAUTH_SERVICE_NAMES, OutboundPolicy, UnsupportedError, type OAuthServiceName, type ServiceName } from '@app/common';
+import { CONFIG, InvalidParametersError, OAUTH_SERVICE_NAMES, OutboundPolicy, type OAuthServiceName, type ServiceName } from '@app/common';
 import type { TokenSource } from '../connectors/oauth-api';
 import { capabilitiesOf } from '../connectors/capabilities';
 import type { Connector } from '../connectors/connector';
@@ -75,10 +75,6 @@ export class ConnectorFactory {
 }
 
 function typeOf(service: string): ConnectorType<unknown> {
-  if (isOAuthService(service) && !isServiceName(service)) {
-    // The account can be connected (auth holds its tokens); storage calls wait for its connector.
-    throw new UnsupportedError(`The ${service} connector is not built yet: the account is connected and its tokens are stored, but storage calls are not available.`);
-  }
   if (!isServiceName(service)) throw new InvalidParametersError(`The "${service}" service is not available.`);
   return connectorTypes[service] as ConnectorType<unknown>;
 }
