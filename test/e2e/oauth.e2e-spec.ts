@@ -230,11 +230,11 @@ describe('OAuth connect flow and Bearer tokens', () => {
     const denied = await api().get('/v1/accounts/me/storage/folders/root').set('Authorization', bearer).expect(401);
     expect(denied.body.error_code).toBe('service_unauthorized');
     expect(denied.body.message).toMatch(/connected again/);
-    expect((await api().get('/v1/accounts/me').set('Authorization', bearer).expect(200)).body.active).toBe(false);
+    expect((await api().get('/v1/accounts/me').set('Authorization', bearer).expect(200)).body).toMatchObject({ active: false, status: 'needs_reauth' });
 
     const again = await connect('s9');
     expect(again.body.account_id).toBe(body.account_id);
-    expect((await api().get('/v1/accounts/me').set('Authorization', `Bearer ${again.body.access_token}`).expect(200)).body.active).toBe(true);
+    expect((await api().get('/v1/accounts/me').set('Authorization', `Bearer ${again.body.access_token}`).expect(200)).body).toMatchObject({ active: true, status: 'active' });
   });
 
   it('the File Picker\'s popup flow posts the token to the app\'s registered origin, and only there', async () => {

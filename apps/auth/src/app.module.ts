@@ -23,6 +23,7 @@ import { AccessTokenService } from './tokens/access-token.service';
 import { authMigrations } from './migrations';
 import { AppOAuthClientEntity } from './oauth/app-oauth-client.entity';
 import { OAuthClients } from './oauth/oauth-clients.service';
+import { IdleRefreshScheduler } from './oauth/idle-refresh.scheduler';
 
 @Module({})
 export class AuthModule {
@@ -35,7 +36,7 @@ export class AuthModule {
         TypeOrmModule.forFeature([AccountEntity, AccessTokenEntity]),
       ],
       controllers: [AccountController, AccessTokenController, OAuthController],
-      providers: [AccountRepository, AccountService, LocalLayoutMigration, AccessTokenRepository, AccessTokenService, OAuthFlowRepository, OAuthProviderClient, OAuthClients, OAuthService, TokenRefreshService, { provide: SecretBox, useValue: new SecretBox(config.ENCRYPTION_KEY, config.ENCRYPTION_KEYS_PREVIOUS) }, { provide: CredentialsTransport, useValue: new CredentialsTransport(config.CREDENTIALS_TRANSPORT_KEY) }],
+      providers: [AccountRepository, AccountService, LocalLayoutMigration, AccessTokenRepository, AccessTokenService, OAuthFlowRepository, OAuthProviderClient, OAuthClients, OAuthService, TokenRefreshService, IdleRefreshScheduler, { provide: SecretBox, useValue: new SecretBox(config.ENCRYPTION_KEY, config.ENCRYPTION_KEYS_PREVIOUS) }, { provide: CredentialsTransport, useValue: new CredentialsTransport(config.CREDENTIALS_TRANSPORT_KEY) }],
     };
   }
 }

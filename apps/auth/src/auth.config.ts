@@ -19,5 +19,9 @@ export const authConfigShape = {
   OAUTH_REFRESH_MARGIN_S: z.coerce.number().int().min(0).default(300),
   /** Longest wait for another instance's refresh of the same account before answering 503. */
   OAUTH_REFRESH_LOCK_TIMEOUT_MS: envPieces.positiveInt(15_000),
+  /** OAuth accounts unused (not refreshed) this many hours are refreshed in the background, so their refresh tokens do not lapse. */
+  OAUTH_IDLE_REFRESH_HOURS: envPieces.positiveInt(20),
+  /** Seconds between background sweeps for idle OAuth accounts (each refreshes at most 100). */
+  OAUTH_IDLE_SWEEP_INTERVAL_S: envPieces.positiveInt(3600),
 };
 export type AuthConfig = ConfigOf<typeof authConfigShape>;

@@ -7,6 +7,7 @@ export function toPublicAccount(row: AccountEntity): PublicAccount {
     account: row.displayName,
     service: row.service,
     active: row.active,
+    status: row.active ? 'active' : 'needs_reauth',
     admin: row.admin,
     created: row.createdAt.toISOString(),
     modified: row.updatedAt.toISOString(),

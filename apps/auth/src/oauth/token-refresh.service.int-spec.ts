@@ -25,7 +25,9 @@ describe('TokenRefreshService (real Postgres, real OAuth server)', () => {
   let accounts: AccountRepository;
   let refresher: TokenRefreshService;
   const client = new OAuthProviderClient();
-  const box = new SecretBox(randomBytes(32).toString('base64'));
+  const oldKey = randomBytes(32).toString('base64');
+  const box = new SecretBox(oldKey);
+  let refresherConfig: AuthConfig;
   const published: { type: string; accountId?: number; data: unknown }[] = [];
   const events = { publish: async (type: string, _meta: unknown, accountId: number | undefined, data: unknown) => published.push({ type, accountId, data }) };
   const app = { appId: `app_refresh_${Date.now()}`, requestId: 'test' };
@@ -61,7 +63,8 @@ describe('TokenRefreshService (real Postgres, real OAuth server)', () => {
     await db.initialize();
     await db.runMigrations();
     accounts = new AccountRepository(db.getRepository(AccountEntity));
-    const config = { OAUTH_PROVIDERS_JSON: { gdrive: entry }, OAUTH_REFRESH_MARGIN_S: 300, OAUTH_REFRESH_LOCK_TIMEOUT_MS: 15_000 } as unknown as AuthConfig;
+    const config = { OAUTH_PROVIDERS_JSON: { gdrive: entry }, OAUTH_REFRESH_MARGIN_S: 300, OAUTH_REFRESH_LOCK_TIMEOUT_MS: 15_000, OAUTH_IDLE_REFRESH_HOURS: 20 } as unknown as AuthConfig;
+    refresherConfig = config;
     refresher = new TokenRefreshService(db, accounts, client, new OAuthClients(db, box, config), box, events as unknown as EventPublisher, config, pino({ level: 'silent' }));
   });
 
@@ -123,5 +126,38 @@ describe('TokenRefreshService (real Postgres, real OAuth server)', () => {
     const before = await provider.tokenCalls();
     await expect(refresher.refresh(app, account.id)).rejects.toMatchObject({ code: 'service_unauthorized' });
     expect(await provider.tokenCalls()).toBe(before);
+  });
+
+  it('refreshes accounts idle past OAUTH_IDLE_REFRESH_HOURS in the background, once however many instances sweep', async () => {
+    const idle = await accounts.upsertOAuth(app, { service: 'gdrive', upstreamUserId: `idle-${randomBytes(4).toString('hex')}`, displayName: 'idle', configSealed: box.seal({ oauth: await signIn() }) });
+    const busy = await accounts.upsertOAuth(app, { service: 'gdrive', upstreamUserId: `busy-${randomBytes(4).toString('hex')}`, displayName: 'busy', configSealed: box.seal({ oauth: await signIn() }) });
+    await db.query(`UPDATE accounts SET updated_at = now() - interval '25 hours' WHERE id = $1`, [idle.account.id]);
+    const [idleBefore, busyBefore] = [await stored(idle.account.id), await stored(busy.account.id)];
+    const before = await provider.tokenCalls();
+    // Two auth instances sweep at the same time: the row lock and the re-checked cutoff let one refresh it.
+    const peer = new TokenRefreshService(db, accounts, client, new OAuthClients(db, box, refresherConfig), box, events as unknown as EventPublisher, refresherConfig, pino({ level: 'silent' }));
+    await Promise.all([refresher.refreshIdle({ appId: app.appId }), peer.refreshIdle({ appId: app.appId })]);
+    expect((await provider.tokenCalls()) - before).toBe(1);
+    expect((await stored(idle.account.id)).config.oauth.accessToken).not.toBe(idleBefore.config.oauth.accessToken);
+    expect((await stored(busy.account.id)).config.oauth.accessToken).toBe(busyBefore.config.oauth.accessToken);
+    // Refreshed now: not idle any more.
+    await refresher.refreshIdle({ appId: app.appId });
+    expect((await provider.tokenCalls()) - before).toBe(1);
+  });
+
+  it('rotates ENCRYPTION_KEY: rows sealed with the old key stay readable, what is written now uses the new key', async () => {
+    const { account } = await expiredAccount();
+    const oldKeyId = box.keyId;
+    expect(SecretBox.keyIdOf((await accounts.findOne(app, account.id))!.configSealed)).toBe(oldKeyId);
+    // The deployment rotates: a new current key, the old one kept as previous.
+    const rotated = new SecretBox(randomBytes(32).toString('base64'), [oldKey]);
+    const after = new TokenRefreshService(db, accounts, client, new OAuthClients(db, rotated, refresherConfig), rotated, events as unknown as EventPublisher, refresherConfig, pino({ level: 'silent' }));
+    const fresh = await after.refresh(app, account.id);
+    const row = (await accounts.findOne(app, account.id))!;
+    expect(SecretBox.keyIdOf(row.configSealed)).toBe(rotated.keyId);
+    expect(rotated.keyId).not.toBe(oldKeyId);
+    expect(rotated.open<OAuthConfig>(row.configSealed).oauth.accessToken).toBe(fresh.oauth.accessToken);
+    // A box without the old key cannot open old rows: the key id says which key is missing.
+    expect(() => new SecretBox(randomBytes(32).toString('base64')).open(box.seal({ x: 1 }))).toThrow(/unknown key/);
   });
 });

@@ -44,6 +44,34 @@ export class TokenRefreshService {
   ) {}
 
   /**
+   * Refreshes OAuth accounts nobody used for OAUTH_IDLE_REFRESH_HOURS (their
+   * row was not updated since), at most `limit` (100) per sweep, oldest first (of one app with `appId`), so
+   * refresh tokens that lapse when unused (Box: 60 days; Google: 6 months) stay
+   * alive. Instances sweeping at once skip each other's work: the cutoff is
+   * checked again under the row lock. @returns how many accounts it went through
+   */
+  async refreshIdle(options: { limit?: number; appId?: string } = {}): Promise<number> {
+    const cutoff = new Date(Date.now() - this.config.OAUTH_IDLE_REFRESH_HOURS * 3_600_000);
+    const rows: { id: number; app_id: string }[] = await this.db.query(
+      `SELECT id, app_id FROM accounts WHERE upstream_user_id IS NOT NULL AND active AND updated_at < $1 AND ($3::text IS NULL OR app_id = $3)
+       ORDER BY updated_at LIMIT $2`,
+      [cutoff, options.limit ?? 100, options.appId ?? null],
+    );
+    let swept = 0;
+    for (const row of rows) {
+      try {
+        await this.refresh({ appId: row.app_id, requestId: `idle-refresh-${row.id}` }, row.id, undefined, { idleBefore: cutoff });
+        swept++;
+      } catch (err) {
+        // Recorded by refresh (refresh_failed / reauth_required); the sweep goes on.
+        this.logger.warn({ accountId: row.id, code: (err as { code?: string }).code }, 'auth.refresh.idle_failed');
+      }
+    }
+    if (swept) this.logger.info({ swept }, 'auth.refresh.idle_swept');
+    return swept;
+  }
+
+  /**
    * True when the token expires within the refresh margin, or within half its
    * lifetime when that is shorter (a margin longer than a token lives must not
    * refresh on every call).
@@ -61,18 +89,21 @@ export class TokenRefreshService {
    * without (proactive) it refreshes only when the token is due.
    * @throws AuthError (401 service_unauthorized) when the user must reconnect
    */
-  async refresh(scope: Scope, accountId: number, usedTokenSha256?: string): Promise<OAuthConfig> {
+  async refresh(scope: Scope, accountId: number, usedTokenSha256?: string, options: { idleBefore?: Date } = {}): Promise<OAuthConfig> {
     let used: OAuthConfig | undefined;
     try {
       const result = await this.db.transaction(async (tx) => {
         await tx.query(`SET LOCAL lock_timeout = ${Math.floor(this.config.OAUTH_REFRESH_LOCK_TIMEOUT_MS)}`);
-        const [row] = await tx.query(`SELECT service, active, config_sealed FROM accounts WHERE id = $1 AND app_id = $2 FOR UPDATE`, [accountId, scope.appId]);
+        const [row] = await tx.query(`SELECT service, active, config_sealed, updated_at FROM accounts WHERE id = $1 AND app_id = $2 FOR UPDATE`, [accountId, scope.appId]);
         if (!row) throw new NotFoundError(`Account ${accountId} was not found.`);
         const config = this.secrets.open<Partial<OAuthConfig>>(row.config_sealed);
         if (!config.oauth) throw new InvalidParametersError(`Account ${accountId} is not connected through OAuth.`);
         if (!row.active) throw reconnect(row.service);
         const current = config as OAuthConfig;
-        const stale = usedTokenSha256 ? digestBearerToken(current.oauth.accessToken) === usedTokenSha256 : this.isDue(current.oauth);
+        // Reactive: the token the caller used is still the stored one. Idle sweep: nobody refreshed it since the cutoff. Else: due.
+        const stale = usedTokenSha256
+          ? digestBearerToken(current.oauth.accessToken) === usedTokenSha256
+          : options.idleBefore ? new Date(row.updated_at) < options.idleBefore : this.isDue(current.oauth);
         if (!stale) return { config: current, refreshed: false };
         used = current;
         // Read on the locked transaction's own connection: waiters hold the others.

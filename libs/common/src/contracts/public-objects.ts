@@ -15,6 +15,8 @@ export interface PublicAccount {
   account: string;
   service: string;
   active: boolean;
+  /** `needs_reauth`: the provider refused our refresh token; the user must connect the account again (same id). */
+  status: 'active' | 'needs_reauth';
   admin: boolean;
   created: string;
   modified: string;

@@ -49,6 +49,7 @@ const exampleAccount: PublicAccount = {
   account: 'team-share',
   service: 'local',
   active: true,
+  status: 'active',
   admin: false,
   created: '2025-11-23T10:00:00.000Z',
   modified: '2025-11-23T10:00:00.000Z',
@@ -74,7 +75,7 @@ export const EVENT_CATALOG = Object.freeze({
   [TOPICS.events.accountReauthRequired]: entry<AccountReauthRequiredData>(
     z.looseObject({ account: publicAccountSchema, reason: z.string() }),
     "The account's credentials stopped working (revoked, expired); the user must connect it again.",
-    { account: { ...exampleAccount, active: false }, reason: 'The refresh token was revoked by the user.' },
+    { account: { ...exampleAccount, active: false, status: 'needs_reauth' }, reason: 'The refresh token was revoked by the user.' },
   ),
   [TOPICS.events.accountTokenRefreshed]: entry<AccountTokenRefreshedData>(
     z.looseObject({ account: publicAccountSchema, expires: z.string().nullable() }),
