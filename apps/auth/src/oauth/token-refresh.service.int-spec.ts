@@ -102,6 +102,22 @@ describe('TokenRefreshService (real Postgres, real OAuth server)', () => {
     expect(again.oauth.accessToken).not.toBe(fresh.accessToken);
   });
 
+  it('two auth instances racing on one account (each with its own pool) refresh it once', async () => {
+    const { account, tokens } = await expiredAccount();
+    const otherDb = new DataSource({ ...databaseOptions({ url, schema: 'auth', entities: [AccountEntity, AppOAuthClientEntity], migrations: authMigrations }), poolSize: 10 } as never);
+    await otherDb.initialize();
+    try {
+      const peer = new TokenRefreshService(otherDb, new AccountRepository(otherDb.getRepository(AccountEntity)), client, new OAuthClients(otherDb, box, refresherConfig), box, events as unknown as EventPublisher, refresherConfig, pino({ level: 'silent' }));
+      const before = await provider.tokenCalls();
+      const used = digestBearerToken(tokens.accessToken);
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? refresher : peer).refresh(app, account.id, used)));
+      expect((await provider.tokenCalls()) - before).toBe(1);
+      expect(new Set(results.map((r) => r.oauth.accessToken)).size).toBe(1);
+    } finally {
+      await otherDb.destroy();
+    }
+  });
+
   it('a fresh token is reused, not refreshed', async () => {
     const { account } = await expiredAccount();
     const first = await refresher.refresh(app, account.id);
