@@ -19,18 +19,7 @@ export const connectorsConfigShape = {
    * API addresses of the OAuth services, per service: `{ "gdrive": { "apiUrl": "…", "uploadUrl": "…" } }`.
    * Empty by default (the services' own addresses); for proxies, sovereign clouds and the test fakes.
    */
-  OAUTH_API_URLS_JSON: z
-    .string()
-    .default('{}')
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.partialRecord(z.enum(OAUTH_SERVICE_NAMES), z.record(z.string(), z.string().url()))),
+  OAUTH_API_URLS_JSON: envPieces.json(z.partialRecord(z.enum(OAUTH_SERVICE_NAMES), z.record(z.string(), z.string().url()))),
   /** Seconds an account's decrypted config and open connector are kept in memory. */
   CONNECTOR_CACHE_TTL_S: envPieces.positiveInt(60),
   /** Preferred part size of multipart sessions, raised when a service's limits need it. */

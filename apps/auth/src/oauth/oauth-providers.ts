@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OAUTH_SERVICE_NAMES, type OAuthServiceName } from '@app/common';
+import { envPieces, OAUTH_SERVICE_NAMES, type OAuthServiceName } from '@app/common';
 
 /** One provider's OAuth 2.0 settings. */
 export interface OAuthProvider {
@@ -76,18 +76,7 @@ const entrySchema = z.object({
 });
 
 /** `OAUTH_PROVIDERS_JSON`: `{ "<service>": { clientId, clientSecret, ...overrides } }`; services left out cannot be connected. */
-export const oauthProvidersEnv = z
-  .string()
-  .default('{}')
-  .transform((raw, ctx) => {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.partialRecord(z.enum(OAUTH_SERVICE_NAMES), entrySchema));
+export const oauthProvidersEnv = envPieces.json(z.partialRecord(z.enum(OAUTH_SERVICE_NAMES), entrySchema));
 
 export type OAuthProvidersConfig = z.output<typeof oauthProvidersEnv>;
 

@@ -116,7 +116,22 @@ export const healthEnv = {
   SHUTDOWN_GRACE_MS: positiveInt(25_000),
 };
 
-export const envPieces = { port, positiveInt };
+/** A JSON value in one variable (default `{}`), then checked by `schema`. */
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .default('{}')
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+export const envPieces = { port, positiveInt, json };
 
 export type ConfigOf<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>>;
 
