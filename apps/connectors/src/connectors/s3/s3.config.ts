@@ -1,5 +1,8 @@
 import { InvalidParametersError } from '@app/common';
 
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
 export interface S3Config {
   bucket: string;
   region: string;
@@ -11,6 +14,10 @@ export interface S3Config {
   forcePathStyle?: boolean;
   /** Key prefix that is the account's root, normalised to '' or 'a/b/'. */
   prefix?: string;
+  /** Objects larger than this are copied with UploadPartCopy (CopyObject takes at most 5 GiB, the default). */
+  multipartCopyAbove?: number;
+  /** Part size of those copies (5 MiB–5 GiB; default 512 MiB, raised so a copy stays within 10,000 parts). */
+  multipartCopyPartSize?: number;
 }
 
 function requireString(raw: Record<string, unknown>, service: string, field: string): string {
@@ -56,6 +63,14 @@ function validate(raw: unknown, service: 's3' | 's3_compatible'): S3Config {
   if (r.prefix !== undefined) {
     if (typeof r.prefix !== 'string') throw new InvalidParametersError(`${service} config field "prefix" must be a string`);
     config.prefix = normalizePrefix(r.prefix, service);
+  }
+  for (const field of ['multipartCopyAbove', 'multipartCopyPartSize'] as const) {
+    const value = r[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 5 * MiB || value > 5 * GiB) {
+      throw new InvalidParametersError(`${service} config field "${field}" must be a whole number of bytes between 5 MiB and 5 GiB`);
+    }
+    config[field] = value;
   }
   return config;
 }

@@ -11,6 +11,7 @@ import {
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -62,9 +63,13 @@ export class S3Connector implements PathConnector {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly upstream = upstreamFor('s3', toAppError);
+  private readonly multipartCopyAbove: number;
+  private readonly multipartCopyPartSize: number;
 
   constructor(config: S3Config, deps: ConnectorDeps) {
     this.bucket = config.bucket;
+    this.multipartCopyAbove = config.multipartCopyAbove ?? 5 * 1024 * MiB;
+    this.multipartCopyPartSize = config.multipartCopyPartSize ?? 512 * MiB;
     this.prefix = config.prefix ?? '';
     this.client = new S3Client({
       region: config.region,
@@ -306,11 +311,42 @@ export class S3Connector implements PathConnector {
     await this.deleteKeys(keys);
   }
 
-  private copyObject(fromKey: string, toKey: string): Promise<unknown> {
+  /** Server-side copy of one object: CopyObject, or UploadPartCopy parts above `multipartCopyAbove` (CopyObject's limit is 5 GiB). */
+  private async copyObject(fromKey: string, toKey: string, size?: number): Promise<void> {
     const source = `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`;
-    return this.upstream.call('copy', () =>
+    if (size !== undefined && size > this.multipartCopyAbove) {
+      await this.copyInParts(source, toKey, size);
+      return;
+    }
+    await this.upstream.call('copy', () =>
       this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: source })),
     );
+  }
+
+  /** A multipart upload whose parts are ranges of the source, four at a time; aborted if a part fails, so nothing half-copied appears. */
+  private async copyInParts(source: string, toKey: string, size: number): Promise<void> {
+    const partSize = Math.max(this.multipartCopyPartSize, Math.ceil(size / this.features.maxParts!));
+    const { UploadId } = await this.upstream.call('copy', () => this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: toKey })));
+    try {
+      const numbers = Array.from({ length: Math.ceil(size / partSize) }, (_, i) => i + 1);
+      const parts: { PartNumber: number; ETag: string }[] = [];
+      const worker = async () => {
+        for (let n = numbers.shift(); n !== undefined; n = numbers.shift()) {
+          const first = (n - 1) * partSize;
+          const last = Math.min(size, first + partSize) - 1;
+          const out = await this.upstream.call('copy', () => this.client.send(new UploadPartCopyCommand({
+            Bucket: this.bucket, Key: toKey, UploadId, PartNumber: n, CopySource: source, CopySourceRange: `bytes=${first}-${last}`,
+          })), { retry: true });
+          parts.push({ PartNumber: n, ETag: out.CopyPartResult!.ETag! });
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      parts.sort((a, b) => a.PartNumber - b.PartNumber);
+      await this.upstream.call('copy', () => this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: toKey, UploadId, MultipartUpload: { Parts: parts } })));
+    } catch (err) {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: toKey, UploadId })).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Copies a file or a folder tree key by key; returns the source keys. */
@@ -325,23 +361,24 @@ export class S3Connector implements PathConnector {
     await this.requireFolder(parentOf(to));
     if (await this.exists(to)) throw new ConflictError(`An item already exists at ${to}.`);
     if (head) {
-      await this.copyObject(this.key(from), this.key(to));
+      await this.copyObject(this.key(from), this.key(to), head.ContentLength);
       return { keys: [this.key(from)], entry: () => this.stat(to) };
     }
     const fromPrefix = this.folderKey(from);
     const toPrefix = this.folderKey(to);
-    const keys: string[] = [];
-    for await (const o of this.keysBelow(from)) keys.push(o.Key);
+    const objects: { Key: string; Size?: number }[] = [];
+    for await (const o of this.keysBelow(from)) objects.push(o);
+    const keys = objects.map((o) => o.Key);
     if (!keys.includes(fromPrefix)) {
       await this.upstream.call(op, () =>
         this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: toPrefix, Body: '', ContentLength: 0 })),
       );
     }
     // A few copies in flight at a time.
-    const queue = [...keys];
+    const queue = [...objects];
     const worker = async () => {
-      for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
-        await this.copyObject(key, toPrefix + key.slice(fromPrefix.length));
+      for (let o = queue.shift(); o !== undefined; o = queue.shift()) {
+        await this.copyObject(o.Key, toPrefix + o.Key.slice(fromPrefix.length), o.Size);
       }
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
