@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
+import * as azureServer from '../../apps/connectors/test/servers/azure';
 import * as s3Server from '../../apps/connectors/test/servers/s3';
 import * as sftpServer from '../../apps/connectors/test/servers/sftp';
 import { bytesOf, createApp, startTestStack, type TestStack } from './support/test-stack';
@@ -24,6 +25,7 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
   let key: string;
   let s3: Awaited<ReturnType<typeof s3Server.start>>;
   let sftp: Awaited<ReturnType<typeof sftpServer.start>>;
+  let azure: Awaited<ReturnType<typeof azureServer.start>>;
   let proxy: StallingProxy;
   let local: number;
   let bucket: number;
@@ -37,7 +39,8 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
   const connectAccount = async (service: string, config: object) => (await as(api().post('/v1/accounts')).send({ service, config }).expect(201)).body.id as number;
   const upload = async (account: number, name: string, body: Buffer) =>
     (await as(api().post(`/v1/accounts/${account}/storage/files`)).set('X-Kloudless-Metadata', JSON.stringify({ name, parent_id: 'root' })).set('Content-Type', 'application/octet-stream').send(body).expect(201)).body;
-  const download = async (account: number, id: string) => (await bytesOf(as(api().get(`/v1/accounts/${account}/storage/files/${id}/contents`))).expect(200)).body as Buffer;
+  const download = async (account: number, id: string) =>
+    (await bytesOf(as(api().get(`/v1/accounts/${account}/storage/files/${id}/contents`)).maxResponseSize(512 * MiB)).expect(200)).body as Buffer;
   const startCopy = async (from: number, fileId: string, to: number, name: string, tags?: Record<string, string>) =>
     (await as(api().post(`/v1/accounts/${from}/storage/files/${fileId}/copy`)).set('X-Kloudless-Async', 'true').send({ parent_id: 'root', account: to, name, tags }).expect(202)).body.id as string;
   const parts = async (taskId: string) =>
@@ -60,7 +63,7 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
   }
 
   beforeAll(async () => {
-    [s3, sftp] = await Promise.all([s3Server.start(), sftpServer.start()]);
+    [s3, sftp, azure] = await Promise.all([s3Server.start(), sftpServer.start(), azureServer.start()]);
     receiver = createHttpServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
@@ -95,7 +98,7 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
     await proxy?.close();
     receiver?.closeAllConnections();
     await new Promise((r) => receiver?.close(r));
-    await Promise.allSettled([s3?.stop(), sftp?.stop()]);
+    await Promise.allSettled([s3?.stop(), sftp?.stop(), azure?.stop()]);
   });
 
   it('copies 128 MiB from SFTP to S3 as an async task in parts, percent_completed rising, bytes identical', async () => {
@@ -127,6 +130,21 @@ describe('transfer: chunked copies between real servers (e2e)', () => {
     for (let i = 0; i < 100 && !uploadedEvent(); i++) await new Promise((r) => setTimeout(r, 100));
     const uploaded = uploadedEvent();
     expect(uploaded?.data).toMatchObject({ upload_tags: { batch: 'nightly' }, client: 'sftp' });
+  });
+
+  it('copies 256 MiB from S3 to Azure Blob as an async task in parts (staged blocks), percent_completed rising, bytes identical', async () => {
+    const blob = await connectAccount('azure', azure.config);
+    const bytes = randomBytes(256 * MiB);
+    const file = await upload(bucket, 'to-azure.bin', bytes);
+    const taskId = await startCopy(bucket, file.id, blob, 'to-azure.bin');
+    const { percents, final } = await follow(bucket, taskId);
+    expect(final).toMatchObject({ type: 'file', name: 'to-azure.bin', account: blob, size: bytes.length });
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(new Set(percents).size).toBeGreaterThan(2);
+    const stored = await parts(taskId);
+    expect(stored.length).toBe(16);
+    expect(stored.every((p) => p.done_at !== null && p.attempts === 1)).toBe(true);
+    expect(sha(await download(blob, String(final!.id)))).toBe(sha(bytes));
   });
 
   it('splits parts that stall on their way to S3 (a TCP proxy holds parts ≥ 12 MiB): the task completes with smaller parts, bytes identical', async () => {
