@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { AppError, bytesStreamed, InvalidRangeError, type MessageMeta, type PublicStorageObject, type UploadTags } from '@app/common';
+import { AppError, bytesStreamed, decodeStorageId, InvalidRangeError, NotFoundError, type MessageMeta, type PublicStorageObject, type UploadTags } from '@app/common';
 import type { ReadResult } from '../connectors/connector';
 import { AccountConnectors } from '../storage/account-connectors';
-import { checkName, entryOf, freeName, parentFolder } from '../storage/object-paths';
+import { checkName, entryOf, freeName } from '../storage/object-paths';
 import { toStorageObject, withTags } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
 import { parseRange } from './range-header';
@@ -13,14 +13,17 @@ import { parseRange } from './range-header';
 export class StreamService {
   constructor(private readonly accounts: AccountConnectors, private readonly events: FileEvents) {}
 
-  /** @returns the stream and, for a Range request, the bounds served. */
+  /**
+   * One upstream call: read() answers NotFound for a missing file or a folder,
+   * InvalidRange for a range past the end, and the size with the bytes. Only a
+   * suffix range (`bytes=-N`) needs the size first.
+   * @returns the stream and, for a Range request, the bounds served.
+   */
   async download(meta: MessageMeta & { accountId: number }, fileId: string, rangeHeader: string | undefined): Promise<ReadResult & { range?: { start: number; end: number } }> {
     const connector = await this.accounts.get(meta, meta.accountId);
-    const entry = await entryOf(connector, fileId, 'file');
-    const range = await parseRange(rangeHeader, async () => entry.size ?? 0);
+    const range = await parseRange(rangeHeader, async () => (await entryOf(connector, fileId, 'file')).size ?? 0);
     if (range === 'unsatisfiable') throw new InvalidRangeError();
-    if (range && entry.size !== null && range.start >= entry.size) throw new InvalidRangeError(`The range starts at byte ${range.start} but the file has ${entry.size} bytes.`);
-    const result = await connector.read(entry.locator, range);
+    const result = await connector.read(decodeStorageId(fileId), range);
     // counted when the stream ends: a 'data' listener here would start the flow before the caller pipes it
     result.stream.once('end', () => bytesStreamed.inc({ direction: 'download' }, result.contentLength));
     if (!range) return result;
@@ -34,13 +37,18 @@ export class StreamService {
     body: Readable,
   ): Promise<PublicStorageObject> {
     const connector = await this.accounts.get(meta, meta.accountId);
-    const folder = await parentFolder(connector, input.parentId);
-    const existing = await connector.lookup(folder, checkName(input.name));
+    // No separate check of the folder: a missing one shows in the lookup (id-addressed) or the write, before any byte is read.
+    const folder = decodeStorageId(input.parentId);
+    const missingFolder = (err: unknown): never => {
+      if (err instanceof NotFoundError) throw new AppError('invalid_parent_folder', `The parent folder "${input.parentId}" does not exist.`);
+      throw err;
+    };
+    const existing = await connector.lookup(folder, checkName(input.name)).catch(missingFolder);
     if (existing?.kind === 'folder' && input.overwrite) {
       throw new AppError('naming_conflict', `"${input.name}" is a folder.`, { conflictingResourceId: toStorageObject(existing, meta.accountId, { rawData: false }).id });
     }
     const name = existing && !input.overwrite ? await freeName(connector, folder, input.name) : input.name;
-    const entry = await connector.write(folder, name, body, { size: input.size, mimeType: input.mimeType });
+    const entry = await connector.write(folder, name, body, { size: input.size, mimeType: input.mimeType }).catch(missingFolder);
     bytesStreamed.inc({ direction: 'upload' }, entry.size ?? 0);
     const file = withTags(toStorageObject(entry, meta.accountId, input), input.tags);
     if (input.announce !== false) await this.events.uploaded(meta, file, { tags: input.tags });

@@ -15,6 +15,12 @@ export function errorCases(ctx: SuiteContext): void {
       await expectError(c.read(await goneLocator(c, await ctx.folder())), NotFoundError);
     });
 
+    ctx.it('read of a folder is a NotFoundError (downloads rely on read alone)', async () => {
+      const c = ctx.connector();
+      const dir = await ctx.folder();
+      await expectError(c.read(await loc(c, dir)), NotFoundError);
+    });
+
     ctx.it('list of a missing folder is a NotFoundError', async () => {
       const c = ctx.connector();
       await expectError(c.list(await goneLocator(c, await ctx.folder(), 'folder'), { pageSize: 10 }), NotFoundError);

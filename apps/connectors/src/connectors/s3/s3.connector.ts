@@ -32,7 +32,7 @@ import { checkPart, partsInOrder } from '../parts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../paging';
 import { baseName, checkPath, isSameOrBelow, parentOf } from '../paths';
 import { resolveRange } from '../range';
-import { SliceStream } from '../streams';
+import { CountingStream, SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
 import type { S3Config } from './s3.config';
 import { fileEntry, folderEntry, parseContentRange, toAppError } from './s3.mapper';
@@ -238,23 +238,27 @@ export class S3Connector implements PathConnector {
   async write(path: string, body: Readable, options?: { size?: number; mimeType?: string }): Promise<PathEntry> {
     await this.prepareWrite(path);
     const contentType = options?.mimeType ?? (lookup(baseName(path)) || 'application/octet-stream');
-    await this.upstream.call('write', async () => {
+    // Counted on the way, so the entry comes from what was sent and S3's answer, not from one more HEAD.
+    const counted = new CountingStream();
+    body.on('error', (err) => counted.destroy(err));
+    body.pipe(counted);
+    const etag = await this.upstream.call('write', async () => {
       if (options?.size !== undefined && options.size <= this.features.minPartSize!) {
-        await this.client.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: body, ContentLength: options.size, ContentType: contentType }),
+        const out = await this.client.send(
+          new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: counted, ContentLength: options.size, ContentType: contentType }),
         );
-      } else {
-        // Streams in parts of 5 MiB, at most 2 in flight: bounded memory, any size.
-        const upload = new Upload({
-          client: this.client,
-          params: { Bucket: this.bucket, Key: this.key(path), Body: body, ContentType: contentType },
-          partSize: this.features.minPartSize,
-          queueSize: 2,
-        });
-        await upload.done();
+        return out.ETag;
       }
+      // Streams in parts of 5 MiB, at most 2 in flight: bounded memory, any size.
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.bucket, Key: this.key(path), Body: counted, ContentType: contentType },
+        partSize: this.features.minPartSize,
+        queueSize: 2,
+      });
+      return (await upload.done()).ETag;
     });
-    return this.stat(path);
+    return fileEntry(path, { Size: counted.bytes, LastModified: new Date(), ETag: etag, ContentType: contentType });
   }
 
   async mkdir(path: string): Promise<PathEntry> {
