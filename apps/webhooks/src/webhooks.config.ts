@@ -63,6 +63,8 @@ export const webhooksConfigShape = {
       return parts as NetworkClass[];
     }),
   /** Deliveries sent at once by one instance. */
+  /** Events stored in one transaction at most (those arriving within 2 ms of each other, or while the previous batch is written). */
+  WEBHOOK_INTAKE_BATCH: envPieces.positiveInt(500),
   WEBHOOK_CONCURRENCY: envPieces.positiveInt(20),
   /**
    * The Bull queue's name. Defaults to one per database, so two stacks sharing

@@ -27,36 +27,47 @@ export class EventRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Stores the event (once: a redelivered Kafka message changes nothing) and a
-   * pending delivery for each active endpoint of its app that subscribes to its
-   * type. Returns the deliveries still waiting for their first attempt.
+   * Stores a batch of events (each once: a redelivered Kafka message changes
+   * nothing) and a pending delivery for each active endpoint of its app that
+   * subscribes to its type, in one transaction of three statements whatever
+   * the batch size. Returns, per event in order, its deliveries still waiting
+   * for their first attempt.
    */
-  storeAndFanOut(event: IncomingEvent, maxAttempts: number): Promise<StoredDelivery[]> {
+  storeAndFanOut(events: IncomingEvent[], maxAttempts: number): Promise<StoredDelivery[][]> {
+    if (events.length === 0) return Promise.resolve([]);
+    const ids = events.map((e) => e.id);
     return this.db.transaction(async (tx) => {
-      const inserted: unknown[] = await tx.query(
-        `INSERT INTO events (id, app_id, type, account_id, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6)
+      const inserted: { id: string }[] = await tx.query(
+        `INSERT INTO events (id, app_id, type, account_id, occurred_at, data)
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::integer[], $5::timestamptz[], $6::jsonb[])
          ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [event.id, event.appId, event.type, event.accountId, event.occurredAt, JSON.stringify(event.data ?? null)],
+        [ids, events.map((e) => e.appId), events.map((e) => e.type), events.map((e) => e.accountId), events.map((e) => e.occurredAt), events.map((e) => JSON.stringify(e.data ?? null))],
       );
-      if (inserted.length > 0) {
-        return tx.query(
-          `INSERT INTO deliveries (id, app_id, subscription_id, event_id, event_type, status, max_attempts, next_attempt_at)
-           SELECT gen_random_uuid(), s.app_id, s.id, $2::text, $3::text, 'pending', $4::integer, now()
-           FROM subscriptions s
-           WHERE s.app_id = $1 AND s.active AND (s.events @> ARRAY['*'] OR s.events @> ARRAY[$3::text])
-             -- An endpoint hears of what happened after it was created, not before (matters when a
-             -- new consumer group starts from the beginning of the topic).
-             AND s.created_at <= $5::timestamptz
-           ON CONFLICT (subscription_id, event_id) DO NOTHING
-           RETURNING id, app_id AS "appId"`,
-          [event.appId, event.id, event.type, maxAttempts, event.occurredAt],
-        );
-      }
-      // Seen before (Kafka redelivered it): its deliveries exist; hand back those not yet attempted.
-      return tx.query(
-        `SELECT id, app_id AS "appId" FROM deliveries WHERE event_id = $1 AND app_id = $2 AND status = 'pending' AND attempt_count = 0`,
-        [event.id, event.appId],
+      const fresh = new Set(inserted.map((r) => r.id));
+      const news = events.filter((e) => fresh.has(e.id));
+      const created: (StoredDelivery & { eventId: string })[] = news.length === 0 ? [] : await tx.query(
+        `INSERT INTO deliveries (id, app_id, subscription_id, event_id, event_type, status, max_attempts, next_attempt_at)
+         SELECT gen_random_uuid(), s.app_id, s.id, e.id, e.type, 'pending', $5::integer, now()
+         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[]) AS e(id, app_id, type, occurred_at)
+         JOIN subscriptions s ON s.app_id = e.app_id AND s.active AND (s.events @> ARRAY['*'] OR s.events @> ARRAY[e.type::text])
+           -- An endpoint hears of what happened after it was created, not before (matters when a
+           -- new consumer group starts from the beginning of the topic).
+           AND s.created_at <= e.occurred_at
+         ON CONFLICT (subscription_id, event_id) DO NOTHING
+         RETURNING id, app_id AS "appId", event_id AS "eventId"`,
+        [news.map((e) => e.id), news.map((e) => e.appId), news.map((e) => e.type), news.map((e) => e.occurredAt), maxAttempts],
       );
+      // Seen before (Kafka redelivered them): their deliveries exist; hand back those not yet attempted.
+      const seen = events.filter((e) => !fresh.has(e.id));
+      const waiting: (StoredDelivery & { eventId: string })[] = seen.length === 0 ? [] : await tx.query(
+        `SELECT d.id, d.app_id AS "appId", d.event_id AS "eventId" FROM deliveries d
+         JOIN unnest($1::varchar[], $2::varchar[]) AS e(id, app_id) ON d.event_id = e.id AND d.app_id = e.app_id
+         WHERE d.status = 'pending' AND d.attempt_count = 0`,
+        [seen.map((e) => e.id), seen.map((e) => e.appId)],
+      );
+      const byEvent = new Map<string, StoredDelivery[]>(ids.map((id) => [id, []]));
+      for (const d of [...created, ...waiting]) byEvent.get(d.eventId)?.push({ id: d.id, appId: d.appId });
+      return ids.map((id) => byEvent.get(id)!);
     });
   }
 

@@ -1,20 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CONFIG, deadLetterTopic, describeZodError, domainEventSchema, EVENT_CATALOG, isEventType, LOGGER, RPC_CLIENT, RpcClient } from '@app/common';
+import { CONFIG, deadLetterTopic, describeZodError, domainEventSchema, EVENT_CATALOG, isEventType, LOGGER, MicroBatcher, RPC_CLIENT, RpcClient } from '@app/common';
 import { DeliveryQueue } from '../deliveries/delivery.queue';
 import type { WebhooksConfig } from '../webhooks.config';
-import { EventRepository } from './event.repository';
+import { EventRepository, type IncomingEvent, type StoredDelivery } from './event.repository';
 
-/** Turns one domain event from Kafka into stored, queued deliveries. */
+/** Turns domain events from Kafka into stored, queued deliveries. */
 @Injectable()
 export class EventService {
+  /** Events handled at once (the Kafka server runs up to KAFKA_HANDLER_CONCURRENCY handlers) are stored in one transaction. */
+  private readonly intake: MicroBatcher<IncomingEvent, void>;
+
   constructor(
     private readonly events: EventRepository,
     private readonly queue: DeliveryQueue,
     @Inject(CONFIG) private readonly config: WebhooksConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(RPC_CLIENT) private readonly kafka: RpcClient,
-  ) {}
+  ) {
+    this.intake = new MicroBatcher((batch) => this.store(batch), { maxItems: config.WEBHOOK_INTAKE_BATCH, maxWaitMs: 2 });
+  }
 
   /**
    * Validates, then stores the event and its deliveries before returning, so
@@ -36,16 +41,34 @@ export class EventService {
     if (!data.success) {
       return this.park(topic, payload, `invalid ${event.type} data: ${describeZodError(data.error)}`);
     }
-    const deliveries = await this.events.storeAndFanOut(
-      { id: event.id, appId: event.appId, type: event.type, accountId: event.accountId ?? null, occurredAt: new Date(event.occurredAt), data: event.data },
-      this.config.WEBHOOK_RETRY_SCHEDULE.length,
-    );
+    await this.intake.run({ id: event.id, appId: event.appId, type: event.type, accountId: event.accountId ?? null, occurredAt: new Date(event.occurredAt), data: event.data });
+  }
+
+  /**
+   * One transaction for the batch, then one queue round trip for all its first
+   * attempts. If the batch fails, each event is stored on its own, so one event
+   * the database refuses is retried alone while the others are committed.
+   */
+  private async store(batch: IncomingEvent[]): Promise<PromiseSettledResult<void>[]> {
+    const maxAttempts = this.config.WEBHOOK_RETRY_SCHEDULE.length;
+    let deliveries: StoredDelivery[];
+    let results: PromiseSettledResult<void>[];
+    try {
+      deliveries = (await this.events.storeAndFanOut(batch, maxAttempts)).flat();
+      results = batch.map(() => ({ status: 'fulfilled', value: undefined }));
+    } catch (err) {
+      if (batch.length === 1) throw err;
+      const each = await Promise.allSettled(batch.map((e) => this.events.storeAndFanOut([e], maxAttempts)));
+      deliveries = each.flatMap((r) => (r.status === 'fulfilled' ? r.value.flat() : []));
+      results = each.map((r) => (r.status === 'fulfilled' ? { status: 'fulfilled', value: undefined } : r));
+    }
     // Stored: from here on the sweeper would find them even if queuing fails.
     try {
       await this.queue.addMany(deliveries.map((d) => ({ job: { deliveryId: d.id, appId: d.appId, attempt: 1 }, at: null })));
     } catch (err) {
-      this.logger.error({ err: String(err), eventId: event.id }, 'webhooks.queue.add.failed');
+      this.logger.error({ err: String(err), events: batch.length }, 'webhooks.queue.add.failed');
     }
+    return results;
   }
 
   private async park(topic: string, payload: unknown, reason: string): Promise<void> {
