@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CONFIG, deliveryAttempts, LOGGER, PING_EVENT } from '@app/common';
+import { CONFIG, deliveryAttempts, LOGGER, MicroBatcher, PING_EVENT } from '@app/common';
 import { ReceiverClient } from '../delivery-http/receiver.client';
 import { signedHeaders } from '../delivery-http/signing';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import type { WebhooksConfig } from '../webhooks.config';
 import type { DeliveryStatus } from './delivery.entity';
 import { DeliveryQueue, type DeliveryJob } from './delivery.queue';
-import { DeliveryRepository } from './delivery.repository';
+import { DeliveryRepository, type AttemptToRecord } from './delivery.repository';
 import { nextAttemptAt } from './schedule';
 
 const REBUILD_BATCH = 1000;
@@ -23,6 +23,8 @@ const OVERDUE_MS = 30_000;
 @Injectable()
 export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private sweeper: NodeJS.Timeout | undefined;
+  /** Attempts that end together are recorded in one transaction (with their endpoints' failure counts). */
+  private readonly recorder: MicroBatcher<AttemptToRecord, boolean>;
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -31,7 +33,19 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     private readonly receiver: ReceiverClient,
     @Inject(CONFIG) private readonly config: WebhooksConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.recorder = new MicroBatcher((items) => this.record(items), { maxItems: 200, maxWaitMs: 2 });
+  }
+
+  /** One transaction for the batch; if the database refuses it, each on its own, so one bad record fails alone. */
+  private async record(items: AttemptToRecord[]): Promise<PromiseSettledResult<boolean>[]> {
+    try {
+      return (await this.deliveries.recordAttempts(items)).map((value) => ({ status: 'fulfilled', value }));
+    } catch (err) {
+      if (items.length === 1) throw err;
+      return Promise.allSettled(items.map(async (item) => (await this.deliveries.recordAttempts([item]))[0]));
+    }
+  }
 
   onApplicationBootstrap(): void {
     this.queue.process(this.config.WEBHOOK_CONCURRENCY, (job) => this.attempt(job));
@@ -98,12 +112,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       next = nextAttemptAt(this.config.WEBHOOK_RETRY_SCHEDULE, firstAttemptAt, job.attempt + 1, new Date());
       if (next) status = 'pending';
     }
-    const recorded = await this.deliveries.recordAttempt(
-      scope,
-      delivery.id,
-      { attempt: job.attempt, startedAt, statusCode: result.statusCode, latencyMs: result.latencyMs, response: result.response, error: result.error, success },
-      { status, nextAttemptAt: next, firstAttemptAt: delivery.firstAttemptAt ? undefined : startedAt },
-    );
+    const recorded = await this.recorder.run({
+      appId: scope.appId,
+      deliveryId: delivery.id,
+      attempt: { attempt: job.attempt, startedAt, statusCode: result.statusCode, latencyMs: result.latencyMs, response: result.response, error: result.error, success },
+      outcome: { status, nextAttemptAt: next, firstAttemptAt: delivery.firstAttemptAt ? undefined : startedAt },
+      clearFailuresOf: success && !isPing ? endpoint.id : undefined,
+    });
     this.logger.info(
       { deliveryId: delivery.id, webhookId: endpoint.id, eventType: event.type, attempt: job.attempt, statusCode: result.statusCode, error: result.error, latencyMs: result.latencyMs, outcome: status, recorded },
       'webhooks.delivery.attempt',
@@ -114,8 +129,6 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     if (gone) {
       await this.subscriptions.disable(scope, endpoint.id, 'Disabled because the receiver answered 410 Gone.');
       this.logger.warn({ webhookId: endpoint.id }, 'webhooks.endpoint.disabled.gone');
-    } else if (!isPing && success) {
-      await this.subscriptions.resetFailures(scope, endpoint.id);
     } else if (!isPing && status === 'failed') {
       if (await this.subscriptions.countFailure(scope, endpoint.id, this.config.WEBHOOK_DISABLE_AFTER_FAILURES)) {
         this.logger.warn({ webhookId: endpoint.id }, 'webhooks.endpoint.disabled.failures');

@@ -30,6 +30,15 @@ export interface AttemptRecord {
   success: boolean;
 }
 
+/** One attempt to record: what happened, the delivery's new state, and (after a success) the endpoint whose failure count goes back to 0. */
+export interface AttemptToRecord {
+  appId: string;
+  deliveryId: string;
+  attempt: AttemptRecord;
+  outcome: DeliveryOutcome;
+  clearFailuresOf?: string;
+}
+
 export interface DeliveryOutcome {
   status: DeliveryStatus;
   nextAttemptAt: Date | null;
@@ -78,22 +87,28 @@ export class DeliveryRepository {
     return map;
   }
 
+  /** The delivery with its event and endpoint, in one query; null when it is gone (deleted with its endpoint). */
   async loadForSend(scope: AppScope, deliveryId: string): Promise<DeliveryToSend | null> {
-    const delivery = await this.deliveries.findOneBy({ appId: scope.appId, id: deliveryId });
-    if (!delivery) return null;
     const [row] = await this.db.query(
-      `SELECT e.id AS event_id, e.type, e.occurred_at, e.data,
-              s.id AS sub_id, s.url, s.active, s.secret, s.previous_secret, s.previous_secret_expires_at
-       FROM events e, subscriptions s
-       WHERE e.id = $1 AND s.id = $2 AND s.app_id = $3`,
-      [delivery.eventId, delivery.subscriptionId, scope.appId],
+      `SELECT d.id, d.app_id, d.subscription_id, d.event_id, d.event_type, d.status, d.attempt_count, d.max_attempts,
+              d.first_attempt_at, d.next_attempt_at, d.last_error, d.created_at, d.updated_at,
+              e.type, e.occurred_at, e.data,
+              s.url, s.active, s.secret, s.previous_secret, s.previous_secret_expires_at
+       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id AND s.app_id = d.app_id
+       WHERE d.id = $1 AND d.app_id = $2`,
+      [deliveryId, scope.appId],
     );
     if (!row) return null;
+    const delivery = Object.assign(new DeliveryEntity(), {
+      id: row.id, appId: row.app_id, subscriptionId: row.subscription_id, eventId: row.event_id, eventType: row.event_type, status: row.status,
+      attemptCount: row.attempt_count, maxAttempts: row.max_attempts, firstAttemptAt: row.first_attempt_at, nextAttemptAt: row.next_attempt_at,
+      lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
+    });
     return {
       delivery,
       event: { id: row.event_id, type: row.type, occurredAt: new Date(row.occurred_at), data: row.data },
       endpoint: {
-        id: row.sub_id,
+        id: row.subscription_id,
         url: row.url,
         active: row.active,
         // A raw query bypasses the entity's transformer: open the sealed secrets here.
@@ -105,25 +120,41 @@ export class DeliveryRepository {
   }
 
   /**
-   * Records attempt `attempt.attempt` and the delivery's new state, only if no
-   * other worker recorded it first (the delivery must still be pending at
-   * attempt_count = attempt - 1). Returns false when it lost that race.
+   * Records a batch of attempts and their deliveries' new states in one
+   * transaction, each only if no other worker recorded it first (the delivery
+   * must still be pending at attempt_count = attempt - 1), and clears the
+   * failure count of the endpoints that just succeeded. Returns, per item,
+   * whether it was recorded (false: it lost that race).
    */
-  recordAttempt(scope: AppScope, deliveryId: string, attempt: AttemptRecord, outcome: DeliveryOutcome): Promise<boolean> {
+  recordAttempts(items: AttemptToRecord[]): Promise<boolean[]> {
     return this.db.transaction(async (tx) => {
-      const [, affected] = (await tx.query(
-        `UPDATE deliveries SET attempt_count = $3, status = $4, next_attempt_at = $5,
-           first_attempt_at = COALESCE(first_attempt_at, $6), last_error = NULL, updated_at = now()
-         WHERE app_id = $1 AND id = $2 AND status = 'pending' AND attempt_count = $3 - 1`,
-        [scope.appId, deliveryId, attempt.attempt, outcome.status, outcome.nextAttemptAt, outcome.firstAttemptAt ?? null],
-      )) as [unknown, number];
-      if (affected !== 1) return false;
-      await tx.query(
-        `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, status_code, latency_ms, response, error, success)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [deliveryId, attempt.attempt, attempt.startedAt, attempt.statusCode, attempt.latencyMs, attempt.response, attempt.error, attempt.success],
+      const col = <T>(f: (i: AttemptToRecord) => T) => items.map(f);
+      // An UPDATE answers [rows, count] through TypeORM's Postgres driver.
+      const [updated]: [{ id: string }[], number] = await tx.query(
+        `UPDATE deliveries d SET attempt_count = v.attempt, status = v.status, next_attempt_at = v.next_at,
+           first_attempt_at = COALESCE(d.first_attempt_at, v.first_at), last_error = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::varchar[], $3::integer[], $4::varchar[], $5::timestamptz[], $6::timestamptz[]) AS v(id, app_id, attempt, status, next_at, first_at)
+         WHERE d.id = v.id AND d.app_id = v.app_id AND d.status = 'pending' AND d.attempt_count = v.attempt - 1
+         RETURNING d.id`,
+        [col((i) => i.deliveryId), col((i) => i.appId), col((i) => i.attempt.attempt), col((i) => i.outcome.status), col((i) => i.outcome.nextAttemptAt), col((i) => i.outcome.firstAttemptAt ?? null)],
       );
-      return true;
+      const won = new Set(updated.map((r) => r.id));
+      // One item per delivery wins (a delivery twice in a batch is a stale job beside a live one).
+      const recorded = items.map((i) => won.delete(i.deliveryId));
+      const kept = items.filter((_, n) => recorded[n]);
+      if (kept.length > 0) {
+        const a = (f: (r: AttemptRecord) => unknown) => kept.map((k) => f(k.attempt));
+        await tx.query(
+          `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, status_code, latency_ms, response, error, success)
+           SELECT * FROM unnest($1::uuid[], $2::integer[], $3::timestamptz[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::boolean[])`,
+          [kept.map((k) => k.deliveryId), a((r) => r.attempt), a((r) => r.startedAt), a((r) => r.statusCode), a((r) => r.latencyMs), a((r) => r.response), a((r) => r.error), a((r) => r.success)],
+        );
+        const healthy = [...new Set(kept.filter((k) => k.clearFailuresOf).map((k) => k.clearFailuresOf!))];
+        if (healthy.length > 0) {
+          await tx.query(`UPDATE subscriptions SET consecutive_failures = 0 WHERE id = ANY($1::uuid[]) AND consecutive_failures <> 0`, [healthy]);
+        }
+      }
+      return recorded;
     });
   }
 

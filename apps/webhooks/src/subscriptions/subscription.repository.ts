@@ -66,16 +66,6 @@ export class SubscriptionRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** A delivery succeeded: the run of failures is over. */
-  async resetFailures(scope: AppScope, id: string): Promise<void> {
-    await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ consecutiveFailures: 0 })
-      .where('app_id = :appId AND id = :id AND consecutive_failures <> 0', { appId: scope.appId, id })
-      .execute();
-  }
-
   /**
    * A delivery ended `failed`: counts it, and disables the endpoint (with the
    * reason the app sees) when the run reaches `limit`. Returns whether this call disabled it.
