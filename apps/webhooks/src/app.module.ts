@@ -7,6 +7,7 @@ import { DeliveryController } from './deliveries/delivery.controller';
 import { DeliveryEntity } from './deliveries/delivery.entity';
 import { DeliveryProcessor } from './deliveries/delivery.processor';
 import { DeliveryQueue } from './deliveries/delivery.queue';
+import { DeliveryClaimer } from './deliveries/delivery.claimer';
 import { DeliveryRepository } from './deliveries/delivery.repository';
 import { DeliveryService } from './deliveries/delivery.service';
 import { ReceiverClient } from './delivery-http/receiver.client';
@@ -44,6 +45,7 @@ export class WebhooksModule {
         DeliveryRepository,
         DeliveryService,
         DeliveryQueue,
+        DeliveryClaimer,
         DeliveryProcessor,
         {
           provide: ReceiverClient,

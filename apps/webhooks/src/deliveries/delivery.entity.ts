@@ -10,6 +10,7 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 @Index('deliveries_subscription_id_created_at', ['subscriptionId', 'createdAt'])
 @Index('deliveries_event_id', ['eventId'])
 @Index('deliveries_pending_next_attempt_at', ['nextAttemptAt'], { where: `status = 'pending'` })
+@Index('deliveries_first_attempt_due', ['nextAttemptAt'], { where: `status = 'pending' AND attempt_count = 0` })
 @Check('deliveries_status_check', `status IN ('pending', 'succeeded', 'failed')`)
 export class DeliveryEntity {
   @PrimaryColumn({ type: 'uuid' })
@@ -54,6 +55,10 @@ export class DeliveryEntity {
   nextAttemptAt: Date | null;
 
   /** Why it ended without an attempt's answer deciding it (e.g. the endpoint was disabled). */
+  /** A worker's lease on a first attempt it claimed; another may claim it once this has passed. */
+  @Column({ name: 'claimed_until', type: 'timestamptz', nullable: true })
+  claimedUntil: Date | null;
+
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 

@@ -7,7 +7,7 @@ import { SubscriptionRepository } from '../subscriptions/subscription.repository
 import type { WebhooksConfig } from '../webhooks.config';
 import type { DeliveryStatus } from './delivery.entity';
 import { DeliveryQueue, type DeliveryJob } from './delivery.queue';
-import { DeliveryRepository, type AttemptToRecord } from './delivery.repository';
+import { DeliveryRepository, type AttemptToRecord, type DeliveryToSend } from './delivery.repository';
 import { nextAttemptAt } from './schedule';
 
 const REBUILD_BATCH = 1000;
@@ -68,7 +68,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     this.receiver.close();
   }
 
-  /** Puts a job on the queue for every pending delivery due before `dueBefore` (idempotent: job ids are deterministic). */
+  /** Puts a job on the queue for every pending retry due before `dueBefore` (idempotent: job ids are deterministic). */
   async requeuePending(dueBefore: Date, max = Number.POSITIVE_INFINITY): Promise<number> {
     let count = 0;
     let after: { at: Date; id: string } | undefined;
@@ -83,11 +83,17 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     return count;
   }
 
-  /** One attempt: sign, POST, record, then schedule the next attempt or settle the delivery. */
+  /** One attempt from the queue (a retry): load the delivery, then `deliver`. */
   async attempt(job: DeliveryJob): Promise<void> {
-    const scope = { appId: job.appId };
-    const found = await this.deliveries.loadForSend(scope, job.deliveryId);
+    const found = await this.deliveries.loadForSend({ appId: job.appId }, job.deliveryId);
     if (!found) return; // deleted with its endpoint
+    await this.deliver(found, job.attempt);
+  }
+
+  /** Attempt number `attemptNumber` of a loaded delivery: sign, POST, record, then schedule the next attempt or settle it. */
+  async deliver(found: DeliveryToSend, attemptNumber: number): Promise<void> {
+    const job: DeliveryJob = { deliveryId: found.delivery.id, appId: found.delivery.appId, attempt: attemptNumber };
+    const scope = { appId: job.appId };
     const { delivery, event, endpoint } = found;
     if (delivery.status !== 'pending' || delivery.attemptCount !== job.attempt - 1) return; // stale job: already made
     const isPing = event.type === PING_EVENT;

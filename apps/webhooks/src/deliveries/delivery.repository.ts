@@ -46,6 +46,39 @@ export interface DeliveryOutcome {
   firstAttemptAt?: Date;
 }
 
+/** What sending needs of a delivery, its event and its endpoint (`d`, `e`, `s`). */
+const SEND_COLUMNS = `d.id, d.app_id, d.subscription_id, d.event_id, d.event_type, d.status, d.attempt_count, d.max_attempts,
+  d.first_attempt_at, d.next_attempt_at, d.claimed_until, d.last_error, d.created_at, d.updated_at,
+  e.type, e.occurred_at, e.data, s.url, s.active, s.secret, s.previous_secret, s.previous_secret_expires_at`;
+
+interface SendRow {
+  id: string; app_id: string; subscription_id: string; event_id: string; event_type: string; status: DeliveryStatus;
+  attempt_count: number; max_attempts: number; first_attempt_at: Date | null; next_attempt_at: Date | null; claimed_until: Date | null;
+  last_error: string | null; created_at: Date; updated_at: Date;
+  type: string; occurred_at: Date; data: unknown; url: string; active: boolean; secret: string; previous_secret: string | null; previous_secret_expires_at: Date | null;
+}
+
+function toSend(row: SendRow): DeliveryToSend {
+  const delivery = Object.assign(new DeliveryEntity(), {
+    id: row.id, appId: row.app_id, subscriptionId: row.subscription_id, eventId: row.event_id, eventType: row.event_type, status: row.status,
+    attemptCount: row.attempt_count, maxAttempts: row.max_attempts, firstAttemptAt: row.first_attempt_at, nextAttemptAt: row.next_attempt_at,
+    claimedUntil: row.claimed_until, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
+  });
+  return {
+    delivery,
+    event: { id: row.event_id, type: row.type, occurredAt: new Date(row.occurred_at), data: row.data },
+    endpoint: {
+      id: row.subscription_id,
+      url: row.url,
+      active: row.active,
+      // A raw query bypasses the entity's transformer: open the sealed secrets here.
+      secret: signingSecretSealing.from(row.secret)!,
+      previousSecret: signingSecretSealing.from(row.previous_secret) ?? null,
+      previousSecretExpiresAt: row.previous_secret_expires_at ? new Date(row.previous_secret_expires_at) : null,
+    },
+  };
+}
+
 @Injectable()
 export class DeliveryRepository {
   constructor(
@@ -90,33 +123,33 @@ export class DeliveryRepository {
   /** The delivery with its event and endpoint, in one query; null when it is gone (deleted with its endpoint). */
   async loadForSend(scope: AppScope, deliveryId: string): Promise<DeliveryToSend | null> {
     const [row] = await this.db.query(
-      `SELECT d.id, d.app_id, d.subscription_id, d.event_id, d.event_type, d.status, d.attempt_count, d.max_attempts,
-              d.first_attempt_at, d.next_attempt_at, d.last_error, d.created_at, d.updated_at,
-              e.type, e.occurred_at, e.data,
-              s.url, s.active, s.secret, s.previous_secret, s.previous_secret_expires_at
+      `SELECT ${SEND_COLUMNS}
        FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id AND s.app_id = d.app_id
        WHERE d.id = $1 AND d.app_id = $2`,
       [deliveryId, scope.appId],
     );
-    if (!row) return null;
-    const delivery = Object.assign(new DeliveryEntity(), {
-      id: row.id, appId: row.app_id, subscriptionId: row.subscription_id, eventId: row.event_id, eventType: row.event_type, status: row.status,
-      attemptCount: row.attempt_count, maxAttempts: row.max_attempts, firstAttemptAt: row.first_attempt_at, nextAttemptAt: row.next_attempt_at,
-      lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
-    });
-    return {
-      delivery,
-      event: { id: row.event_id, type: row.type, occurredAt: new Date(row.occurred_at), data: row.data },
-      endpoint: {
-        id: row.subscription_id,
-        url: row.url,
-        active: row.active,
-        // A raw query bypasses the entity's transformer: open the sealed secrets here.
-        secret: signingSecretSealing.from(row.secret)!,
-        previousSecret: signingSecretSealing.from(row.previous_secret) ?? null,
-        previousSecretExpiresAt: row.previous_secret_expires_at ? new Date(row.previous_secret_expires_at) : null,
-      },
-    };
+    return row ? toSend(row) : null;
+  }
+
+  /**
+   * Claims up to `limit` first attempts that are due, oldest first, for
+   * `leaseMs` (another worker may take one whose lease ran out: its claimer
+   * died), skipping rows other workers hold, and returns them ready to send.
+   */
+  async claimFirstAttempts(limit: number, leaseMs: number): Promise<DeliveryToSend[]> {
+    const rows: SendRow[] = await this.db.query(
+      `WITH claimed AS (
+         UPDATE deliveries d SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
+         FROM (SELECT id FROM deliveries
+               WHERE status = 'pending' AND attempt_count = 0 AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+               ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
+         WHERE d.id = due.id
+         RETURNING d.*)
+       SELECT ${SEND_COLUMNS}
+       FROM claimed d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id AND s.app_id = d.app_id`,
+      [limit, leaseMs],
+    );
+    return rows.map(toSend);
   }
 
   /**
@@ -181,14 +214,15 @@ export class DeliveryRepository {
   }
 
   /**
-   * Pending deliveries due before `dueBefore`, oldest first: what the queue
-   * must hold. Used at start (rebuild after Redis lost data) and by the sweeper.
+   * Pending retries (attempt 2 on) due before `dueBefore`, oldest first: what
+   * the queue must hold (first attempts are claimed from Postgres, never
+   * queued). Used at start (rebuild after Redis lost data) and by the sweeper.
    * Crosses apps on purpose: it is the service's own housekeeping, not a request.
    */
   async pendingDueBefore(dueBefore: Date, limit: number, after?: { at: Date; id: string }): Promise<Array<Pick<DeliveryEntity, 'id' | 'appId' | 'attemptCount' | 'nextAttemptAt'>>> {
     const rows: Array<{ id: string; app_id: string; attempt_count: number; next_attempt_at: Date }> = await this.db.query(
       `SELECT id, app_id, attempt_count, next_attempt_at FROM deliveries
-       WHERE status = 'pending' AND next_attempt_at <= $1
+       WHERE status = 'pending' AND attempt_count > 0 AND next_attempt_at <= $1
          AND ($3::timestamptz IS NULL OR (next_attempt_at, id) > ($3, $4::uuid))
        ORDER BY next_attempt_at, id LIMIT $2`,
       [dueBefore, limit, after?.at ?? null, after?.id ?? null],

@@ -6,6 +6,7 @@ import { SubscriptionRepository } from '../subscriptions/subscription.repository
 import type { DeliveryStatus } from './delivery.entity';
 import { toPublicDelivery } from './delivery.mapper';
 import { DeliveryQueue } from './delivery.queue';
+import { DeliveryClaimer } from './delivery.claimer';
 import { DeliveryRepository } from './delivery.repository';
 
 /** A retry asked for a delivery that still has attempts scheduled. */
@@ -23,6 +24,7 @@ export class DeliveryService {
     private readonly subscriptions: SubscriptionRepository,
     private readonly events: EventRepository,
     private readonly queue: DeliveryQueue,
+    private readonly claimer: DeliveryClaimer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -40,7 +42,9 @@ export class DeliveryService {
     if (!existing) throw new NotFoundError(`Delivery ${deliveryId} was not found.`);
     const reopened = await this.deliveries.reopen(meta, deliveryId);
     if (!reopened) throw new DeliveryPendingError(existing.nextAttemptAt);
-    await this.queue.add({ deliveryId, appId: meta.appId, attempt: reopened.attemptCount + 1 }, null);
+    // A first attempt is the claimer's (it claims pending deliveries never attempted); later ones go through the queue.
+    if (reopened.attemptCount === 0) this.claimer.wake();
+    else await this.queue.add({ deliveryId, appId: meta.appId, attempt: reopened.attemptCount + 1 }, null);
     this.logger.info({ deliveryId, webhookId }, 'webhooks.delivery.retry');
     return this.present(reopened);
   }
@@ -49,7 +53,7 @@ export class DeliveryService {
   async ping(meta: MessageMeta, webhookId: string): Promise<PublicDelivery> {
     await this.requireEndpoint(meta, webhookId);
     const stored = await this.events.storePing(meta, webhookId, { webhook: webhookId, message: 'Test event from the webhooks API.' });
-    await this.queue.add({ deliveryId: stored.id, appId: meta.appId, attempt: 1 }, null);
+    this.claimer.wake();
     const row = await this.deliveries.findOne(meta, webhookId, stored.id);
     return this.present(row!);
   }

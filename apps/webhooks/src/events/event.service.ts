@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CONFIG, deadLetterTopic, describeZodError, domainEventSchema, EVENT_CATALOG, isEventType, LOGGER, MicroBatcher, RPC_CLIENT, RpcClient } from '@app/common';
-import { DeliveryQueue } from '../deliveries/delivery.queue';
+import { DeliveryClaimer } from '../deliveries/delivery.claimer';
 import type { WebhooksConfig } from '../webhooks.config';
-import { EventRepository, type IncomingEvent, type StoredDelivery } from './event.repository';
+import { EventRepository, type IncomingEvent } from './event.repository';
 
 /** Turns domain events from Kafka into stored, queued deliveries. */
 @Injectable()
@@ -13,7 +13,7 @@ export class EventService {
 
   constructor(
     private readonly events: EventRepository,
-    private readonly queue: DeliveryQueue,
+    private readonly claimer: DeliveryClaimer,
     @Inject(CONFIG) private readonly config: WebhooksConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(RPC_CLIENT) private readonly kafka: RpcClient,
@@ -45,29 +45,23 @@ export class EventService {
   }
 
   /**
-   * One transaction for the batch, then one queue round trip for all its first
+   * One transaction for the batch; then the claimer is woken to make the first
    * attempts. If the batch fails, each event is stored on its own, so one event
    * the database refuses is retried alone while the others are committed.
    */
   private async store(batch: IncomingEvent[]): Promise<PromiseSettledResult<void>[]> {
     const maxAttempts = this.config.WEBHOOK_RETRY_SCHEDULE.length;
-    let deliveries: StoredDelivery[];
     let results: PromiseSettledResult<void>[];
     try {
-      deliveries = (await this.events.storeAndFanOut(batch, maxAttempts)).flat();
+      await this.events.storeAndFanOut(batch, maxAttempts);
       results = batch.map(() => ({ status: 'fulfilled', value: undefined }));
     } catch (err) {
       if (batch.length === 1) throw err;
       const each = await Promise.allSettled(batch.map((e) => this.events.storeAndFanOut([e], maxAttempts)));
-      deliveries = each.flatMap((r) => (r.status === 'fulfilled' ? r.value.flat() : []));
       results = each.map((r) => (r.status === 'fulfilled' ? { status: 'fulfilled', value: undefined } : r));
     }
-    // Stored: from here on the sweeper would find them even if queuing fails.
-    try {
-      await this.queue.addMany(deliveries.map((d) => ({ job: { deliveryId: d.id, appId: d.appId, attempt: 1 }, at: null })));
-    } catch (err) {
-      this.logger.error({ err: String(err), events: batch.length }, 'webhooks.queue.add.failed');
-    }
+    // Stored as pending deliveries: the claimer sends them (this instance's at once, others' on their next poll).
+    this.claimer.wake();
     return results;
   }
 
