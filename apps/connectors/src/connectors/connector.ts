@@ -39,6 +39,8 @@ export interface Entry {
   path?: string;
   /** The folders from the root down to the parent, when the service says (path-addressed: always). */
   ancestors?: { locator: Locator; name: string }[];
+  /** Digests of the whole file the service reports (hex), used to verify copies. */
+  checksums?: { md5?: string; sha1?: string };
 }
 
 export interface Page<T> {

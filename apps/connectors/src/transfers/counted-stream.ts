@@ -9,7 +9,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
  * a read failure reaches the writer as an error on the returned stream.
  * `hash`, when given, sees every byte that passes.
  */
-export function countedStream(source: Readable, onBytes: (done: number) => void, signal: AbortSignal, cancelled: string, hash?: Hash): { stream: Readable; release(): void } {
+export function countedStream(source: Readable, onBytes: (done: number) => void, signal: AbortSignal, cancelled: string, hash?: Pick<Hash, 'update'> | { update(chunk: Buffer): void }): { stream: Readable; release(): void } {
   let done = 0;
   const counted = new Transform({
     transform(chunk: Buffer, _enc, callback) {

@@ -5,6 +5,7 @@ import { AccountConnectors } from '../storage/account-connectors';
 import { assertFree, checkName, entryOf, parentFolder } from '../storage/object-paths';
 import { toStorageObject } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
+import { CopyDigests } from './copy-digests';
 import { countedStream } from './counted-stream';
 
 export interface FolderCopyRequest {
@@ -53,9 +54,11 @@ export class FolderCopyService {
       if (!(existing?.kind === 'file' && existing.size === entry.size)) {
         const read = await from.read(entry.locator);
         const before = done;
-        const { stream, release } = countedStream(read.stream, (n) => onProgress(before + n, total), signal, 'The copy was cancelled.');
+        const digests = new CopyDigests();
+        const { stream, release } = countedStream(read.stream, (n) => onProgress(before + n, total), signal, 'The copy was cancelled.', digests);
         try {
           const written = await to.write(into, entry.name, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
+          await digests.verify(to, written);
           const client = await this.accounts.serviceOf({ ...meta, accountId: input.source.accountId }, input.source.accountId);
           await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, toStorageObject(written, input.destination.accountId, { rawData: false }), { source: 'transfer', client });
         } finally {

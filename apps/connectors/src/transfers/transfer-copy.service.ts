@@ -4,6 +4,7 @@ import { AccountConnectors } from '../storage/account-connectors';
 import { assertFree, checkName, entryOf, parentFolder } from '../storage/object-paths';
 import { toStorageObject, withTags } from '../storage/storage.mapper';
 import { FileEvents } from '../storage/upload-events';
+import { CopyDigests } from './copy-digests';
 import { countedStream } from './counted-stream';
 
 export interface CopyRequest {
@@ -33,9 +34,11 @@ export class TransferCopyService {
     await assertFree(to, folder, name);
     onProgress(0, entry.size);
     const read = await from.read(entry.locator);
-    const { stream, release } = countedStream(read.stream, (done) => onProgress(done, entry.size), signal, 'The copy was cancelled.');
+    const digests = new CopyDigests();
+    const { stream, release } = countedStream(read.stream, (done) => onProgress(done, entry.size), signal, 'The copy was cancelled.', digests);
     try {
       const written = await to.write(folder, name, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
+      await digests.verify(to, written);
       const file = withTags(toStorageObject(written, input.destination.accountId, { rawData: input.rawData }), input.tags);
       const client = await this.accounts.serviceOf({ ...meta, accountId: input.source.accountId }, input.source.accountId);
       await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, file, { source: 'transfer', client, tags: input.tags });

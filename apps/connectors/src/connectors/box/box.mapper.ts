@@ -86,6 +86,7 @@ export function entryOf(item: BoxItem): Entry {
   if (kind === 'file') {
     const mime = mimeOf(name);
     if (mime) entry.mimeType = mime;
+    if (item.sha1) entry.checksums = { sha1: item.sha1.toLowerCase() };
   }
   return entry;
 }

@@ -80,6 +80,7 @@ export function toEntry(file: DriveFile, rootId: string): Entry {
     mimeType: file.mimeType,
     raw: file as unknown as Record<string, unknown>,
   };
+  if (file.md5Checksum) entry.checksums = { md5: file.md5Checksum.toLowerCase() };
   return entry;
 }
 

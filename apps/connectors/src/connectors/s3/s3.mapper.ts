@@ -38,6 +38,9 @@ export function fileEntry(path: string, obj: S3ObjectInfo): Entry {
   };
   const mime = (obj.ContentType && obj.ContentType !== 'application/octet-stream' ? obj.ContentType : undefined) || lookup(name);
   if (mime) entry.mimeType = mime;
+  // A single PUT's ETag is the MD5 of the object; a multipart one ("…-N") or an encrypted one is not.
+  const md5 = /^"?([0-9a-f]{32})"?$/i.exec(obj.ETag ?? '')?.[1];
+  if (md5) entry.checksums = { md5: md5.toLowerCase() };
   return entry;
 }
 
