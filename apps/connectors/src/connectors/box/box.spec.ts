@@ -66,6 +66,8 @@ describe('box mapper', () => {
       modified: new Date('2012-12-12T18:54:00Z'),
       mimeType: 'application/pdf',
       raw: boxFile,
+      // Box's sha1, which verifies copies into Box.
+      checksums: { sha1: '85136c79cbf9fe36bb9d05d0639c70c265c18d37' },
     });
   });
 

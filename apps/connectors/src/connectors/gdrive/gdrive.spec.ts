@@ -47,6 +47,8 @@ describe('gdrive mapper', () => {
       modified: new Date('2024-02-02T03:04:05.000Z'),
       mimeType: 'text/plain',
       raw: file,
+      // Drive's md5Checksum, which verifies copies into Drive.
+      checksums: { md5: 'abc' },
     });
   });
 
