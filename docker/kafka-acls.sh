@@ -44,6 +44,9 @@ $TOPICS --topic connectors.link.get --partitions 6
 $TOPICS --topic connectors.link.update --partitions 6
 $TOPICS --topic connectors.link.delete --partitions 6
 $TOPICS --topic connectors.link.resolve --partitions 6
+$TOPICS --topic connectors.events.list --partitions 6
+$TOPICS --topic connectors.events.latest --partitions 6
+$TOPICS --topic connectors.storage.recent --partitions 6
 $TOPICS --topic transfer.task.create --partitions 6
 $TOPICS --topic transfer.task.get --partitions 6
 $TOPICS --topic transfer.task.list --partitions 6
@@ -81,6 +84,10 @@ $TOPICS --topic account.refresh_failed --partitions 12
 $TOPICS --topic account.recovered --partitions 12
 $TOPICS --topic file.uploaded --partitions 12
 $TOPICS --topic file.deleted --partitions 12
+$TOPICS --topic file.moved --partitions 12
+$TOPICS --topic file.updated --partitions 12
+$TOPICS --topic folder.created --partitions 12
+$TOPICS --topic subscription.watch_changed --partitions 12
 $TOPICS --topic task.started --partitions 12
 $TOPICS --topic task.progress --partitions 12
 $TOPICS --topic task.completed --partitions 12
@@ -93,6 +100,10 @@ $TOPICS --topic account.refresh_failed.dlq --partitions 1
 $TOPICS --topic account.recovered.dlq --partitions 1
 $TOPICS --topic file.uploaded.dlq --partitions 1
 $TOPICS --topic file.deleted.dlq --partitions 1
+$TOPICS --topic file.moved.dlq --partitions 1
+$TOPICS --topic file.updated.dlq --partitions 1
+$TOPICS --topic folder.created.dlq --partitions 1
+$TOPICS --topic subscription.watch_changed.dlq --partitions 1
 $TOPICS --topic task.started.dlq --partitions 1
 $TOPICS --topic task.progress.dlq --partitions 1
 $TOPICS --topic task.completed.dlq --partitions 1
@@ -115,6 +126,8 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic auth.oauth.token \
   --topic auth.token.introspect \
   --topic connectors.capabilities.get \
+  --topic connectors.events.latest \
+  --topic connectors.events.list \
   --topic connectors.file.get \
   --topic connectors.folder.create \
   --topic connectors.folder.get \
@@ -137,6 +150,7 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic connectors.properties.get \
   --topic connectors.properties.update \
   --topic connectors.storage.presign \
+  --topic connectors.storage.recent \
   --topic connectors.storage.search \
   --topic transfer.presigned_upload.create \
   --topic transfer.presigned_upload.delete \
@@ -202,6 +216,8 @@ $ACLS --allow-principal User:svc_connectors --operation Read --operation Describ
   --topic account.token_refreshed \
   --topic connectors.capabilities.get \
   --topic connectors.credentials.validate \
+  --topic connectors.events.latest \
+  --topic connectors.events.list \
   --topic connectors.file.get \
   --topic connectors.folder.create \
   --topic connectors.folder.get \
@@ -225,7 +241,9 @@ $ACLS --allow-principal User:svc_connectors --operation Read --operation Describ
   --topic connectors.properties.update \
   --topic connectors.replies \
   --topic connectors.storage.presign \
-  --topic connectors.storage.search
+  --topic connectors.storage.recent \
+  --topic connectors.storage.search \
+  --topic subscription.watch_changed
 $ACLS --allow-principal User:svc_connectors --operation Write --operation Describe --operation Create \
   --topic account.connected.dlq \
   --topic account.deleted.dlq \
@@ -234,11 +252,16 @@ $ACLS --allow-principal User:svc_connectors --operation Write --operation Descri
   --topic account.refresh_failed.dlq \
   --topic account.token_refreshed.dlq \
   --topic auth.account.credentials \
+  --topic auth.account.list \
   --topic auth.oauth.refresh \
   --topic auth.replies \
   --topic file.deleted \
+  --topic file.moved \
+  --topic file.updated \
   --topic file.uploaded \
-  --topic gateway.replies
+  --topic folder.created \
+  --topic gateway.replies \
+  --topic subscription.watch_changed.dlq
 
 # transfer: its own consumer groups, and exactly these topics.
 $ACLS --allow-principal User:svc_transfer --operation Read --group transfer --resource-pattern-type prefixed
@@ -275,7 +298,10 @@ $ACLS --allow-principal User:svc_webhooks --operation Read --operation Describe 
   --topic account.refresh_failed \
   --topic account.token_refreshed \
   --topic file.deleted \
+  --topic file.moved \
+  --topic file.updated \
   --topic file.uploaded \
+  --topic folder.created \
   --topic task.completed \
   --topic task.failed \
   --topic task.progress \
@@ -297,8 +323,12 @@ $ACLS --allow-principal User:svc_webhooks --operation Write --operation Describe
   --topic account.refresh_failed.dlq \
   --topic account.token_refreshed.dlq \
   --topic file.deleted.dlq \
+  --topic file.moved.dlq \
+  --topic file.updated.dlq \
   --topic file.uploaded.dlq \
+  --topic folder.created.dlq \
   --topic gateway.replies \
+  --topic subscription.watch_changed \
   --topic task.completed.dlq \
   --topic task.failed.dlq \
   --topic task.progress.dlq \

@@ -17,10 +17,11 @@ const ONLY = {
   'auth.account.credentials': ['connectors'],
   'auth.oauth.refresh': ['connectors'],
   'connectors.credentials.validate': ['auth'],
+  'auth.account.list': ['gateway', 'connectors'], // connectors list the accounts of apps watching file events (change-feed scan)
 };
 /** Who publishes each family of events, and who consumes them. */
-const EVENT_PUBLISHERS = { account: 'auth', file: 'connectors', task: 'transfer' };
-const EVENT_CONSUMERS = { account: ['webhooks', 'connectors'], file: ['webhooks'], task: ['webhooks'] };
+const EVENT_PUBLISHERS = { account: 'auth', file: 'connectors', folder: 'connectors', task: 'transfer', subscription: 'webhooks' };
+const EVENT_CONSUMERS = { account: ['webhooks', 'connectors'], file: ['webhooks'], folder: ['webhooks'], task: ['webhooks'], subscription: ['connectors'] };
 const SERVICES = ['gateway', 'auth', 'connectors', 'transfer', 'webhooks'];
 
 function acls() {

@@ -1,11 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { ACCOUNT_DELETED, ACCOUNT_REAUTH_REQUIRED, ACCOUNT_TOKEN_REFRESHED, AccountCredentialsGet, databaseOptions, ServiceCoreModule } from '@app/common';
+import { ACCOUNT_DELETED, ACCOUNT_REAUTH_REQUIRED, ACCOUNT_TOKEN_REFRESHED, AccountCredentialsGet, AccountList, databaseOptions, ServiceCoreModule, SUBSCRIPTION_WATCH_CHANGED } from '@app/common';
 import type { ConnectorsConfig } from './connectors.config';
 import { ConnectorFactory } from './credentials/connector-factory';
 import { CredentialsController } from './credentials/credentials.controller';
 import { connectorsMigrations } from './migrations';
+import { ChangeFeed } from './feed/change-feed';
+import { FeedController } from './feed/feed.controller';
+import { FeedRepository } from './feed/feed.repository';
+import { FeedScanner } from './feed/feed-scanner';
+import { FeedScheduler } from './feed/feed-scheduler';
+import { FeedService } from './feed/feed.service';
+import { FeedSnapshotRepository } from './feed/feed-snapshot.repository';
 import { LinkEntity } from './links/link.entity';
 import { LinksController } from './links/links.controller';
 import { LinksRepository } from './links/links.repository';
@@ -39,15 +46,16 @@ export class ConnectorsModule {
     return {
       module: ConnectorsModule,
       imports: [
-        ServiceCoreModule.forRoot({ service: 'connectors', config, logger, calls: [AccountCredentialsGet], database: true, redis: false, consumesEvents: [ACCOUNT_DELETED, ACCOUNT_TOKEN_REFRESHED, ACCOUNT_REAUTH_REQUIRED] }),
+        ServiceCoreModule.forRoot({ service: 'connectors', config, logger, calls: [AccountCredentialsGet, AccountList], database: true, redis: false, consumesEvents: [ACCOUNT_DELETED, ACCOUNT_TOKEN_REFRESHED, ACCOUNT_REAUTH_REQUIRED, SUBSCRIPTION_WATCH_CHANGED] }),
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'connectors', entities: [MultipartSessionEntity, FilePropertyEntity, LinkEntity], migrations: connectorsMigrations })),
         TypeOrmModule.forFeature([MultipartSessionEntity, LinkEntity]),
       ],
-      controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController, PropertiesController, LinksController],
+      controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController, PropertiesController, LinksController, FeedController],
       providers: [
         ConnectorFactory, AccountConnectors, StorageService, StreamService, FileEvents,
         MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService, TransferPartsService, UrlUploadService, FolderCopyService,
         FileAttachments, PropertiesRepository, PropertiesService, LinksRepository, LinksService,
+        FeedRepository, FeedSnapshotRepository, ChangeFeed, FeedScanner, FeedScheduler, FeedService,
       ],
     };
   }

@@ -28,5 +28,13 @@ export const connectorsConfigShape = {
   MULTIPART_SESSION_TTL_S: envPieces.positiveInt(24 * 3600),
   /** Seconds between sweeps for expired multipart sessions. */
   MULTIPART_SWEEP_INTERVAL_S: envPieces.positiveInt(300),
+  /** Seconds between two runs of the change-feed scan (each account watched gets one bounded run per interval). */
+  FEED_SCAN_INTERVAL_S: envPieces.positiveInt(60),
+  /** Listing pages (of 500 entries) one run may fetch per account; a longer pass goes on at the next run. */
+  FEED_SCAN_PAGES_PER_RUN: envPieces.positiveInt(50),
+  /** Seconds change-feed events are kept; a cursor from before what was dropped answers 400 invalid_cursor. */
+  FEED_RETENTION_S: envPieces.positiveInt(7 * 24 * 3600),
+  /** Events kept per account at most (the oldest go first), same consequence for older cursors. */
+  FEED_RETENTION_MAX_EVENTS: envPieces.positiveInt(100_000),
 };
 export type ConnectorsConfig = ConfigOf<typeof connectorsConfigShape>;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import {
   AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, databaseOptions, EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList,
   MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule, TaskCancel, TaskCreate, TaskGet, TaskList, UploadLocationCreate, UploadLocationDelete, UploadLocationGet, UploadLocationList, UploadLocationResolve, UploadLocationUpdate, Presign, PresignedUploadCreate, PresignedUploadGet, PresignedUploadList, PresignedUploadMark, PresignedUploadDelete,
-  PropertiesGet, PropertiesUpdate, PropertiesDelete, LinkCreate, LinkList, LinkGet, LinkUpdate, LinkDelete, LinkResolve, OAuthClientSet, OAuthClientList, OAuthClientDelete } from '@app/common';
+  PropertiesGet, PropertiesUpdate, PropertiesDelete, LinkCreate, LinkList, LinkGet, LinkUpdate, LinkDelete, LinkResolve, EventsList, EventsLatest, RecentList, OAuthClientSet, OAuthClientList, OAuthClientDelete } from '@app/common';
 import { AccessGuard } from './access/access.guard';
 import { BearerGrants } from './access/bearer-grants.service';
 import { AccountsController } from './accounts/accounts.controller';
@@ -31,6 +31,7 @@ import { PublicLinksController } from './links/public-links.controller';
 import { PublicLinksService } from './links/public-links.service';
 import { FilesController } from './storage/files.controller';
 import { PermissionsController } from './storage/permissions.controller';
+import { FeedController } from './storage/feed.controller';
 import { PropertiesController } from './storage/properties.controller';
 import { FoldersController } from './storage/folders.controller';
 import { MultipartController } from './storage/multipart.controller';
@@ -52,6 +53,7 @@ const calls = [
   UploadLocationCreate, UploadLocationList, UploadLocationGet, UploadLocationUpdate, UploadLocationDelete, UploadLocationResolve,
   Presign, PresignedUploadCreate, PresignedUploadGet, PresignedUploadList, PresignedUploadMark, PresignedUploadDelete,
   PropertiesGet, PropertiesUpdate, PropertiesDelete, LinkCreate, LinkList, LinkGet, LinkUpdate, LinkDelete, LinkResolve,
+  EventsList, EventsLatest, RecentList,
   ...webhookCalls,
 ];
 
@@ -65,7 +67,7 @@ export class GatewayModule {
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'gateway', entities: [AppEntity, ApiKeyEntity, RedirectUriEntity], migrations: gatewayMigrations })),
       ],
       controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, UploadLocationsController, FilesApiController, WebhooksController,
-        PropertiesController, PermissionsController, LinksController, PublicLinksController],
+        PropertiesController, PermissionsController, LinksController, PublicLinksController, FeedController],
       providers: [
         AppRepository,
         AppService,

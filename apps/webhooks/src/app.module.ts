@@ -19,6 +19,7 @@ import { webhooksMigrations } from './migrations';
 import { SubscriptionController } from './subscriptions/subscription.controller';
 import { signingSecretSealing, SubscriptionEntity } from './subscriptions/subscription.entity';
 import { SubscriptionRepository } from './subscriptions/subscription.repository';
+import { FileWatchAnnouncer } from './subscriptions/file-watch.announcer';
 import { SubscriptionService } from './subscriptions/subscription.service';
 import type { WebhooksConfig } from './webhooks.config';
 
@@ -40,6 +41,7 @@ export class WebhooksModule {
       providers: [
         SubscriptionRepository,
         SubscriptionService,
+        FileWatchAnnouncer,
         EventRepository,
         EventService,
         DeliveryRepository,

@@ -92,12 +92,16 @@ export function childPath(folder: string, name: string): string {
 }
 
 function entryOf(entry: PathEntry): Entry {
-  const { path } = entry;
+  return { ...entry, ...placeOfPath(entry.path) };
+}
+
+/** Locator, parent and ancestors of an object of a path-addressed service, from its path alone. */
+export function placeOfPath(path: string): Pick<Entry, 'locator' | 'parent' | 'ancestors'> {
   const names = path === '' ? [] : path.split('/');
   // The root, then each folder on the way down: their locators are the path prefixes.
   const ancestors = [{ locator: '', name: '' }];
   for (let i = 0; i < names.length - 1; i++) ancestors.push({ locator: names.slice(0, i + 1).join('/'), name: names[i] });
-  return { ...entry, locator: path, parent: path === '' ? null : ancestors[ancestors.length - 1].locator, ancestors: path === '' ? [] : ancestors };
+  return { locator: path, parent: path === '' ? null : ancestors[ancestors.length - 1].locator, ancestors: path === '' ? [] : ancestors };
 }
 
 function pageOf(page: Page<PathEntry>): Page<Entry> {

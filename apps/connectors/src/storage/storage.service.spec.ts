@@ -1,5 +1,6 @@
 import { encodeStorageId, NotFoundError } from '@app/common';
 import type { Connector, Entry, ListOptions } from '../connectors/connector';
+import type { ChangeFeed } from '../feed/change-feed';
 import type { AccountConnectors } from './account-connectors';
 import { FileAttachments } from './file-attachments';
 import { StorageService } from './storage.service';
@@ -23,7 +24,7 @@ function pagedConnector(n: number) {
 
 describe('StorageService.listFolder paging', () => {
   const meta = { requestId: 'r', appId: 'a', accountId: 7 };
-  const make = (connector: Connector) => new StorageService({ get: async () => connector } as unknown as AccountConnectors, {} as FileAttachments);
+  const make = (connector: Connector) => new StorageService({ get: async () => connector } as unknown as AccountConnectors, {} as FileAttachments, {} as ChangeFeed);
   const list = (s: StorageService, page: number, pageSize = 2) => s.listFolder(meta, { folderId: 'root', page, pageSize, rawData: false });
 
   it('numbers pages for Kloudless clients and ends with next_page null', async () => {

@@ -16,6 +16,7 @@ import {
 } from '@app/common';
 import { has, ROOT, type Connector, type Entry } from '../connectors/connector';
 import { childPath } from '../connectors/path-connector';
+import { ChangeFeed } from '../feed/change-feed';
 import { AccountConnectors } from './account-connectors';
 import { FileAttachments } from './file-attachments';
 import { searchNames } from './name-search';
@@ -34,7 +35,7 @@ interface RawOption {
 export class StorageService {
   private readonly cursors = new PageCursors();
 
-  constructor(private readonly accounts: AccountConnectors, private readonly attachments: FileAttachments) {}
+  constructor(private readonly accounts: AccountConnectors, private readonly attachments: FileAttachments, private readonly feed: ChangeFeed) {}
 
   async listFolder(meta: MessageMeta, input: { folderId: string; page: number; pageSize: number } & RawOption): Promise<ObjectList<PublicStorageObject>> {
     const { connector, accountId } = await this.open(meta);
@@ -58,7 +59,9 @@ export class StorageService {
       if (input.conflictIfExists || existing.kind !== 'folder') throw new ConflictError(`"${existing.name}" already exists there.`, idOf(existing.locator));
       return toStorageObject(existing, accountId, input);
     }
-    return toStorageObject(await connector.mkdir(parent, name), accountId, input);
+    const created = await connector.mkdir(parent, name);
+    await this.feed.added(meta, accountId, created, 'api');
+    return toStorageObject(created, accountId, input);
   }
 
   /** PATCH: rename (`name`) and/or move (`parent_id`). */
@@ -75,6 +78,7 @@ export class StorageService {
     await assertFree(connector, folder, name);
     const moved = await connector.move(entry.locator, folder, name);
     await this.attachments.moved({ appId: meta.appId, accountId }, entry.locator, moved.locator, entry.kind);
+    await this.feed.moved(meta, accountId, entry, moved);
     return toStorageObject(moved, accountId, input);
   }
 
@@ -87,7 +91,10 @@ export class StorageService {
       throw new AppError('invalid_parent_folder', 'A folder cannot be copied into itself.');
     }
     await assertFree(connector, folder, name);
-    return toStorageObject(await copyTree(connector, entry, folder, name), accountId, input);
+    const copied = await copyTree(connector, entry, folder, name);
+    // The copy's top object; below a copied folder the scan finds the rest.
+    await this.feed.added(meta, accountId, copied, 'copy');
+    return toStorageObject(copied, accountId, input);
   }
 
   async delete(meta: MessageMeta, input: { kind: Kind; id: string; recursive: boolean }): Promise<{ deleted: true }> {
@@ -97,6 +104,7 @@ export class StorageService {
     await connector.remove(entry.locator, { recursive: input.recursive });
     // Its properties and links go with it: a new file at the same path (same id) starts bare.
     await this.attachments.removed({ appId: meta.appId, accountId }, entry.locator, entry.kind, connector.features.addressing);
+    await this.feed.removed(meta, accountId, entry);
     return { deleted: true };
   }
 

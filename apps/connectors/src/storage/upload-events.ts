@@ -2,24 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_PUBLISHER,
   EventPublisher,
-  FILE_DELETED,
   FILE_UPLOADED,
-  type FileDeletedData,
   type FileUploadedData,
   type MessageMeta,
   type PublicStorageObject,
   type UploadSource,
   type UploadTags,
 } from '@app/common';
+import { ChangeFeed } from '../feed/change-feed';
 
-/** The file events connectors publish, for webhooks and anyone else listening. */
+/** The file events connectors publish, for webhooks and anyone else listening; uploads also go into the account's change feed. */
 @Injectable()
 export class FileEvents {
-  constructor(@Inject(EVENT_PUBLISHER) private readonly events: EventPublisher) {}
+  constructor(@Inject(EVENT_PUBLISHER) private readonly events: EventPublisher, private readonly feed: ChangeFeed) {}
 
   /** `how`: where the bytes came from (default: sent by the app through the API) and the upload's tags. */
   async uploaded(meta: MessageMeta, file: PublicStorageObject, how: { source?: UploadSource; client?: string; tags?: UploadTags } = {}): Promise<void> {
     const { upload_tags: _shown, ...plain } = file;
+    await this.feed.uploaded(meta, plain);
     await this.events.publish<FileUploadedData>(FILE_UPLOADED, meta, file.account, {
       account: file.account,
       file: plain,
@@ -27,10 +27,5 @@ export class FileEvents {
       source: how.source ?? 'api',
       upload_tags: how.tags ?? {},
     });
-  }
-
-  async deleted(meta: MessageMeta, file: Pick<PublicStorageObject, 'id' | 'name' | 'path' | 'type' | 'account'>): Promise<void> {
-    const { account, ...rest } = file;
-    await this.events.publish<FileDeletedData>(FILE_DELETED, meta, account, { account, file: rest });
   }
 }

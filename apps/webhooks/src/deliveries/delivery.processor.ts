@@ -9,6 +9,7 @@ import type { DeliveryStatus } from './delivery.entity';
 import { DeliveryQueue, type DeliveryJob } from './delivery.queue';
 import { DeliveryRepository, type AttemptToRecord, type DeliveryToSend } from './delivery.repository';
 import { nextAttemptAt } from './schedule';
+import { FileWatchAnnouncer } from '../subscriptions/file-watch.announcer';
 
 const REBUILD_BATCH = 1000;
 /** A pending delivery this late has lost its job (Redis lost data, a crash between two steps). */
@@ -29,6 +30,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly deliveries: DeliveryRepository,
     private readonly subscriptions: SubscriptionRepository,
+    private readonly fileWatch: FileWatchAnnouncer,
     private readonly queue: DeliveryQueue,
     private readonly receiver: ReceiverClient,
     @Inject(CONFIG) private readonly config: WebhooksConfig,
@@ -135,9 +137,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     if (gone) {
       await this.subscriptions.disable(scope, endpoint.id, 'Disabled because the receiver answered 410 Gone.');
       this.logger.warn({ webhookId: endpoint.id }, 'webhooks.endpoint.disabled.gone');
+      await this.fileWatch.announce(scope.appId);
     } else if (!isPing && status === 'failed') {
       if (await this.subscriptions.countFailure(scope, endpoint.id, this.config.WEBHOOK_DISABLE_AFTER_FAILURES)) {
         this.logger.warn({ webhookId: endpoint.id }, 'webhooks.endpoint.disabled.failures');
+        await this.fileWatch.announce(scope.appId);
       }
     }
     if (status === 'pending') {

@@ -5,12 +5,14 @@ import { generateSecret } from '../delivery-http/signing';
 import { checkUrlShape, resolveSafely, UrlRefusedError } from '../delivery-http/url-safety';
 import type { WebhooksConfig } from '../webhooks.config';
 import { toPublicWebhook } from './subscription.mapper';
+import { FileWatchAnnouncer } from './file-watch.announcer';
 import { SubscriptionRepository, type SubscriptionChanges } from './subscription.repository';
 
 @Injectable()
 export class SubscriptionService {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
+    private readonly fileWatch: FileWatchAnnouncer,
     @Inject(CONFIG) private readonly config: WebhooksConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -26,6 +28,7 @@ export class SubscriptionService {
       secret: generateSecret(),
     });
     this.logger.info({ webhookId: row.id, events: row.events }, 'webhooks.subscription.created');
+    await this.fileWatch.announce(meta.appId);
     return toPublicWebhook(row, { withSecret: true });
   }
 
@@ -45,11 +48,13 @@ export class SubscriptionService {
     if (changes.url !== undefined) await this.checkReceiver(changes.url);
     const row = await this.subscriptions.update(meta, id, changes);
     if (!row) throw notFound(id);
+    await this.fileWatch.announce(meta.appId);
     return toPublicWebhook(row);
   }
 
   async delete(meta: MessageMeta, id: string): Promise<{ deleted: true }> {
     if (!(await this.subscriptions.delete(meta, id))) throw notFound(id);
+    await this.fileWatch.announce(meta.appId);
     this.logger.info({ webhookId: id }, 'webhooks.subscription.deleted');
     return { deleted: true };
   }

@@ -22,3 +22,4 @@ export * from './transfer/presigned-upload.contract';
 export * from './transfer/upload-tags';
 export * from './connectors/properties.contract';
 export * from './connectors/link.contract';
+export * from './connectors/feed.contract';

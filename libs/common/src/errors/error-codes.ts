@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   invalid_parent_folder: 400,
   invalid_parameters: 400,
   invalid_resource_type: 400,
+  invalid_cursor: 400,
   unauthorized: 401,
   service_unauthorized: 401,
   authentication_required: 401,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PublicAccount } from '../public-objects';
 import { TOPICS } from '../topics';
 import type { AccountConnectedData, AccountDeletedData, AccountReauthRequiredData, AccountRecoveredData, AccountRefreshFailedData, AccountTokenRefreshedData } from './account.events';
-import { UPLOAD_SOURCES, uploadTagsSchema, type FileDeletedData, type FileUploadedData } from './file.events';
+import { UPLOAD_SOURCES, uploadTagsSchema, type FileDeletedData, type FileMovedData, type FileUpdatedData, type FileUploadedData, type FolderCreatedData } from './file.events';
 import type { TaskCompletedData, TaskFailedData, TaskProgressData, TaskStartedData } from './task.events';
 
 /**
@@ -37,6 +37,22 @@ const storageObjectSchema = z.looseObject({
   type: z.enum(['file', 'folder']),
   path: z.string().optional(),
 });
+const changeSource = z.enum(['api', 'external']);
+const exampleFile = {
+  api: 'storage' as const,
+  type: 'file' as const,
+  id: 'ZmlsZS9yZXBvcnQucGRm',
+  name: 'report.pdf',
+  size: 68772,
+  created: '2025-11-23T10:05:00.000Z',
+  modified: '2025-11-23T10:05:00.000Z',
+  account: 42,
+  parent: { id: 'root', name: '' },
+  ancestors: null,
+  path: '/report.pdf',
+  mime_type: 'application/pdf',
+  downloadable: true,
+};
 const taskRefSchema = z.looseObject({
   id: z.string().min(1),
   account: z.number().int().positive(),
@@ -106,7 +122,7 @@ export const EVENT_CATALOG = Object.freeze({
       upload_tags: uploadTagsSchema,
       task_id: z.string().optional(),
     }),
-    'A file was written: uploaded through the API or a presigned URL, fetched from a URL, or copied by a task. Carries the upload tags and the source service (`client`).',
+    'A file was written: uploaded through the API or a presigned URL, fetched from a URL, copied (by a task or within the account), or written to the storage outside our API and found by the change-feed scan (`source: "external"`). Carries the upload tags and the source service (`client`).',
     {
       account: 42,
       file: {
@@ -131,9 +147,43 @@ export const EVENT_CATALOG = Object.freeze({
     },
   ),
   [TOPICS.events.fileDeleted]: entry<FileDeletedData>(
-    z.looseObject({ account: z.number().int().positive(), file: storageObjectSchema }),
-    'A file or folder was deleted through the API.',
-    { account: 42, file: { id: 'ZmlsZS9yZXBvcnQucGRm', name: 'report.pdf', path: '/report.pdf', type: 'file' } },
+    z.looseObject({ account: z.number().int().positive(), file: storageObjectSchema, source: changeSource.optional() }),
+    'A file or folder was deleted: through the API (`source: "api"`), or outside it and found by the change-feed scan (`"external"`).',
+    { account: 42, file: { id: 'ZmlsZS9yZXBvcnQucGRm', name: 'report.pdf', path: '/report.pdf', type: 'file' }, source: 'api' },
+  ),
+  [TOPICS.events.fileMoved]: entry<FileMovedData>(
+    z.looseObject({
+      account: z.number().int().positive(),
+      file: storageObjectSchema,
+      previous: z.looseObject({ id: z.string().min(1), name: z.string(), path: z.string().nullable() }),
+      change: z.enum(['move', 'rename']),
+      source: changeSource,
+    }),
+    'A file or folder was renamed or moved through the API. `file` is the object now (on path-addressed services its id changed), `previous` where it was.',
+    {
+      account: 42,
+      file: { ...exampleFile, id: 'YXJjaGl2ZS9yZXBvcnQucGRm', path: '/archive/report.pdf', parent: { id: 'YXJjaGl2ZQ', name: 'archive' } },
+      previous: { id: 'ZmlsZS9yZXBvcnQucGRm', name: 'report.pdf', path: '/report.pdf', parent: { id: 'root' } },
+      change: 'move',
+      source: 'api',
+    },
+  ),
+  [TOPICS.events.fileUpdated]: entry<FileUpdatedData>(
+    z.looseObject({ account: z.number().int().positive(), file: storageObjectSchema, source: changeSource }),
+    "A file's contents changed outside our API (its size or modification time differs), found by the change-feed scan. Replacing a file through the API sends `file.uploaded`.",
+    { account: 42, file: { ...exampleFile, size: 70112, modified: '2025-11-24T08:00:00.000Z' }, source: 'external' },
+  ),
+  [TOPICS.events.folderCreated]: entry<FolderCreatedData>(
+    z.looseObject({ account: z.number().int().positive(), folder: storageObjectSchema, source: z.enum(['api', 'copy', 'external']) }),
+    'A folder was created: through the API, by a copy within the account, or outside our API (found by the change-feed scan).',
+    {
+      account: 42,
+      folder: {
+        api: 'storage', type: 'folder', id: 'YXJjaGl2ZQ', name: 'archive', size: null, created: '2025-11-23T10:05:00.000Z', modified: '2025-11-23T10:05:00.000Z',
+        account: 42, parent: { id: 'root', name: '' }, ancestors: [{ id: 'root', name: '' }], path: '/archive', can_create_folders: true, can_upload_files: true,
+      },
+      source: 'api',
+    },
   ),
   [TOPICS.events.taskStarted]: entry<TaskStartedData>(
     z.looseObject({ task: taskRefSchema }),
