@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { rowToSnapshot } from './feed.repository';
+import { returning, rowToSnapshot } from './feed.repository';
 import type { SnapshotEntry } from './snapshot-entry';
 
 type Db = DataSource | EntityManager;
@@ -92,7 +92,7 @@ export class FeedSnapshotRepository {
   async startPass(m: Db, accountId: number): Promise<number> {
     await m.query(`DELETE FROM feed_scan_queue WHERE account_id = $1`, [accountId]);
     await m.query(`INSERT INTO feed_scan_queue (account_id, locator) VALUES ($1, '')`, [accountId]);
-    const [row] = await m.query(`UPDATE feed_accounts SET generation = generation + 1, scanning = true WHERE account_id = $1 RETURNING generation`, [accountId]);
+    const [row] = await returning(m, `UPDATE feed_accounts SET generation = generation + 1, scanning = true WHERE account_id = $1 RETURNING generation`, [accountId]);
     return row.generation;
   }
 

@@ -32,6 +32,12 @@ export interface StoredFeedEvent extends NewFeedEvent {
 
 type Db = DataSource | EntityManager;
 
+/** The rows of an UPDATE/DELETE … RETURNING (TypeORM's Postgres driver answers them as `[rows, count]`). */
+export async function returning(db: Db, sql: string, params: unknown[]): Promise<any[]> {
+  const result = await db.query(sql, params);
+  return Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result;
+}
+
 /** Accounts, their event sequence and the cursor key (the `feed_accounts`, `feed_events` and `feed_keys` tables). */
 @Injectable()
 export class FeedRepository {
@@ -54,7 +60,7 @@ export class FeedRepository {
   /** Appends events in order; the account row is locked meanwhile, so sequence numbers never interleave. */
   async append(m: EntityManager, scope: FeedScope, events: NewFeedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const [row] = await m.query(`UPDATE feed_accounts SET last_seq = last_seq + $2 WHERE account_id = $1 RETURNING last_seq`, [scope.accountId, events.length]);
+    const [row] = await returning(m, `UPDATE feed_accounts SET last_seq = last_seq + $2 WHERE account_id = $1 RETURNING last_seq`, [scope.accountId, events.length]);
     const first = Number(row.last_seq) - events.length + 1;
     const values: unknown[] = [];
     const tuples = events.map((e, i) => {
@@ -89,7 +95,8 @@ export class FeedRepository {
    * from before it is known to have missed events.
    */
   async prune(maxAgeS: number, maxPerAccount: number): Promise<number> {
-    const dropped = await this.db.query(
+    const dropped = await returning(
+      this.db,
       `WITH gone AS (
          DELETE FROM feed_events e USING feed_accounts a
           WHERE e.account_id = a.account_id AND (e.occurred_at < now() - make_interval(secs => $1) OR e.seq <= a.last_seq - $2)
@@ -146,7 +153,8 @@ export class FeedRepository {
    * (unless `evenIfNotDue`) its next pass is due. False when someone else has it.
    */
   async claimScan(scope: FeedScope, leaseS: number, evenIfNotDue = false): Promise<boolean> {
-    const rows = await this.db.query(
+    const rows = await returning(
+      this.db,
       `UPDATE feed_accounts SET lease_until = now() + make_interval(secs => $3)
         WHERE account_id = $1 AND app_id = $2 AND (lease_until IS NULL OR lease_until < now()) AND ($4 OR next_scan_at <= now())
         RETURNING account_id`,

@@ -192,7 +192,7 @@ export const EVENT_CATALOG = Object.freeze({
   ),
   [TOPICS.events.taskProgress]: entry<TaskProgressData>(
     z.looseObject({ task: taskRefSchema, bytes_done: z.number().int().nonnegative(), bytes_total: z.number().int().nonnegative().nullable(), percent_completed: z.number().int().min(0).max(100).nullable() }),
-    'A running task moved bytes; sent at most every TASK_PROGRESS_EVENT_MS (default 5 s) per task while it runs.',
+    'A running task moved bytes; sent at most every `TASK_PROGRESS_EVENT_MS` (transfer service, default 5 s) per task while it runs.',
     { task: { id: 'tsk_5f2c1', account: 42, kind: 'copy_file', status: 'STARTED' }, bytes_done: 52428800, bytes_total: 134217728, percent_completed: 39 },
   ),
   [TOPICS.events.taskCompleted]: entry<TaskCompletedData>(
