@@ -6,6 +6,7 @@ import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import request from 'supertest';
 import * as s3Server from '../../apps/connectors/test/servers/s3';
 import type { S3Config } from '../../apps/connectors/src/connectors/s3/s3.config';
+import { feedAccountOf, waitUntilNoRows } from './support/connectors-db';
 import { createApp, startTestStack, type TestStack } from './support/test-stack';
 
 jest.setTimeout(120_000);
@@ -252,6 +253,19 @@ describe('change feed and recent (e2e)', () => {
       const none = (await as(api().get(`/v1/accounts/${account}/storage/recent?after=00/00/00`)).expect(200)).body;
       expect(none).toMatchObject({ objects: [], count: 0 });
     });
+  });
+
+  it("scans an account of an app whose webhook wants file events without anyone reading its feed, and forgets it when it is deleted", async () => {
+    const account = (await as(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'watched-only' } }).expect(201)).body.id;
+    // The scan's first pass (a baseline, reporting nothing) starts because webhooks said the app watches file events.
+    const state = await until('the first pass', async () => ((await feedAccountOf(account))?.baseline_done ? feedAccountOf(account) : undefined));
+    expect(state).toMatchObject({ followed: false });
+    await writeFile(join(stack.localRoot, 'apps', app.id, 'watched-only', 'dropped.txt'), 'dropped in');
+    const hook = await until('the webhook', async () => hooks.find((h) => h.data.account === account && h.data.file?.name === 'dropped.txt'));
+    expect(hook).toMatchObject({ type: 'file.uploaded', data: { source: 'external', file: { size: 10, path: '/dropped.txt' } } });
+
+    await as(api().delete(`/v1/accounts/${account}`)).expect(204);
+    for (const table of ['feed_accounts', 'feed_events', 'feed_entries'] as const) expect(await waitUntilNoRows(table, account)).toBe(0);
   });
 
   describe('cursors', () => {

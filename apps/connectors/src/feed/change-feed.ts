@@ -55,7 +55,7 @@ export class ChangeFeed {
   /** A folder created, or an object copied, through the API. */
   async added(meta: Meta, accountId: number, entry: Entry, source: 'api' | 'copy'): Promise<void> {
     await this.apply(meta, accountId, [{ type: 'add', entry, source }], async (m, gen) => {
-      await this.snapshot.upsert(m, accountId, [snapshotOf(entry)], gen);
+      await this.snapshot.upsert(m, accountId, [snapshotOf(entry, false)], gen);
     });
   }
 
@@ -68,7 +68,7 @@ export class ChangeFeed {
     const entry = entryOfPublic(file);
     await this.apply(meta, file.account, [], async (m, gen) => {
       const known = await this.snapshot.get(file.account, [entry.locator], m);
-      await this.snapshot.upsert(m, file.account, [snapshotOf(entry)], gen);
+      await this.snapshot.upsert(m, file.account, [snapshotOf(entry, false)], gen);
       return [{ type: known.has(entry.locator) ? 'update' : 'add', entry, source: 'api' }];
     }, { publish: false });
   }
@@ -84,7 +84,7 @@ export class ChangeFeed {
     await this.apply(meta, accountId, [{ type, before, entry: after, source: 'api' }], async (m, gen) => {
       await m.query(`DELETE FROM feed_entries WHERE account_id = $1 AND locator = $2`, [accountId, before.locator]);
       if (before.locator !== after.locator && after.kind === 'folder') await this.snapshot.movePrefix(m, accountId, before.locator, after.locator);
-      await this.snapshot.upsert(m, accountId, [snapshotOf(after)], gen);
+      await this.snapshot.upsert(m, accountId, [snapshotOf(after, false)], gen);
     });
   }
 

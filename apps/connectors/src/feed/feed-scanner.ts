@@ -72,9 +72,11 @@ export class FeedScanner {
       pages--;
       const changes: Change[] = [];
       await this.feed.db.transaction(async (m) => {
+        // The account row first, as changes through the API take it: no lock-order deadlock with them.
+        await m.query(`SELECT 1 FROM feed_accounts WHERE account_id = $1 FOR UPDATE`, [accountId]);
         const known = await this.snapshot.get(accountId, page.items.map((e) => e.locator), m);
         const diff = diffPage(page.items, known);
-        await this.snapshot.upsert(m, accountId, [...diff.added, ...diff.changed].map(snapshotOf), gen);
+        await this.snapshot.upsert(m, accountId, [...diff.added, ...diff.changed, ...diff.adopted].map((e) => snapshotOf(e, true)), gen);
         await this.snapshot.markSeen(m, accountId, diff.same.map((e) => e.locator), gen);
         await this.snapshot.enqueue(m, accountId, page.items.filter((e) => e.kind === 'folder').map((e) => e.locator));
         for (const entry of diff.added) changes.push({ type: 'add', entry, source: 'external' });

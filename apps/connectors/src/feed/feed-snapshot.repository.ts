@@ -5,7 +5,7 @@ import { returning, rowToSnapshot } from './feed.repository';
 import type { SnapshotEntry } from './snapshot-entry';
 
 type Db = DataSource | EntityManager;
-const COLUMNS = 'locator, parent, kind, name, size, created, modified, mime_type, path, ancestors';
+const COLUMNS = 'locator, parent, kind, name, size, created, modified, mime_type, path, ancestors, settled';
 
 /**
  * The snapshot of each account (`feed_entries`: what the feed last saw, for
@@ -27,10 +27,11 @@ export class FeedSnapshotRepository {
   async upsert(m: Db, accountId: number, entries: SnapshotEntry[], gen: number): Promise<void> {
     for (const e of entries) {
       await m.query(
-        `INSERT INTO feed_entries (account_id, ${COLUMNS}, seen_gen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
+        `INSERT INTO feed_entries (account_id, ${COLUMNS}, seen_gen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13)
          ON CONFLICT (account_id, locator) DO UPDATE SET parent = EXCLUDED.parent, kind = EXCLUDED.kind, name = EXCLUDED.name, size = EXCLUDED.size,
-           created = EXCLUDED.created, modified = EXCLUDED.modified, mime_type = EXCLUDED.mime_type, path = EXCLUDED.path, ancestors = EXCLUDED.ancestors, seen_gen = EXCLUDED.seen_gen`,
-        [accountId, e.locator, e.parent, e.kind, e.name, e.size, e.created, e.modified, e.mimeType, e.path, e.ancestors ? JSON.stringify(e.ancestors) : null, gen],
+           created = EXCLUDED.created, modified = EXCLUDED.modified, mime_type = EXCLUDED.mime_type, path = EXCLUDED.path, ancestors = EXCLUDED.ancestors,
+           settled = EXCLUDED.settled, seen_gen = EXCLUDED.seen_gen`,
+        [accountId, e.locator, e.parent, e.kind, e.name, e.size, e.created, e.modified, e.mimeType, e.path, e.ancestors ? JSON.stringify(e.ancestors) : null, e.settled, gen],
       );
     }
   }

@@ -186,5 +186,6 @@ export function rowToSnapshot(r: Record<string, unknown>): SnapshotEntry {
     mimeType: (r.mime_type as string | null) ?? null,
     path: (r.path as string | null) ?? null,
     ancestors: (r.ancestors as SnapshotEntry['ancestors']) ?? null,
+    settled: r.settled !== false,
   };
 }

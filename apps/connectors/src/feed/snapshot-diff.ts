@@ -8,6 +8,8 @@ export interface PageDiff {
   changed: Entry[];
   /** As the snapshot has them. */
   same: Entry[];
+  /** Rows a write through our API made, which the listing confirms (same kind and size): its values replace the write's, silently. */
+  adopted: Entry[];
 }
 
 /**
@@ -16,11 +18,12 @@ export interface PageDiff {
  * services it moves whenever a child does, which the child's event reports.
  */
 export function diffPage(items: Entry[], known: ReadonlyMap<string, SnapshotEntry>): PageDiff {
-  const diff: PageDiff = { added: [], changed: [], same: [] };
+  const diff: PageDiff = { added: [], changed: [], same: [], adopted: [] };
   for (const item of items) {
     const before = known.get(item.locator);
     if (!before) diff.added.push(item);
     else if (differs(before, item)) diff.changed.push(item);
+    else if (!before.settled) diff.adopted.push(item);
     else diff.same.push(item);
   }
   return diff;
@@ -29,7 +32,8 @@ export function diffPage(items: Entry[], known: ReadonlyMap<string, SnapshotEntr
 function differs(before: SnapshotEntry, now: Entry): boolean {
   if (before.kind !== now.kind) return true;
   if (now.kind === 'folder') return false;
-  return (before.size ?? null) !== (now.size ?? null) || time(before.modified) !== time(now.modified);
+  if ((before.size ?? null) !== (now.size ?? null)) return true;
+  return before.settled && time(before.modified) !== time(now.modified);
 }
 
 function time(d: Date | null | undefined): number | null {

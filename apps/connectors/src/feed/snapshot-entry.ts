@@ -19,12 +19,21 @@ export interface SnapshotEntry {
   mimeType: string | null;
   path: string | null;
   ancestors: { locator: string; name: string }[] | null;
+  /**
+   * False while the row holds what a write through our API answered: its
+   * modification time may differ from what a listing says (S3 lists whole
+   * seconds of the server's clock), so the scan adopts the listing's values
+   * instead of reporting an update, unless the size differs.
+   */
+  settled: boolean;
 }
 
 export type Addressing = 'path' | 'id';
 
-export function snapshotOf(entry: Entry): SnapshotEntry {
+/** `settled`: the entry comes from a listing (the scan), not from what a write answered. */
+export function snapshotOf(entry: Entry, settled: boolean): SnapshotEntry {
   return {
+    settled,
     locator: entry.locator,
     parent: entry.parent,
     kind: entry.kind,

@@ -50,6 +50,7 @@ export class ChangeFeed1765300000000 implements MigrationInterface {
         path text,
         ancestors jsonb,
         seen_gen integer NOT NULL,
+        settled boolean NOT NULL,
         PRIMARY KEY (account_id, locator)
       )`);
     await q.query(`CREATE INDEX feed_entries_parent ON feed_entries (account_id, parent)`);
