@@ -69,7 +69,8 @@ export class ChangeFeed {
     await this.apply(meta, file.account, [], async (m, gen) => {
       const known = await this.snapshot.get(file.account, [entry.locator], m);
       await this.snapshot.upsert(m, file.account, [snapshotOf(entry, false)], gen);
-      return [{ type: known.has(entry.locator) ? 'update' : 'add', entry, source: 'api' }];
+      const before = known.get(entry.locator);
+      return [{ type: before && before.pending !== 'add' ? 'update' : 'add', entry, source: 'api' }];
     }, { publish: false });
   }
 

@@ -52,7 +52,7 @@ describe('FeedScanner (real Postgres, local disk)', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('reports nothing for what was there before the first pass, then adds, updates and deletes', async () => {
+  it('reports nothing for what was there before the first pass, then adds, updates and deletes once two passes saw them', async () => {
     await mkdir(join(root, 'a/b'), { recursive: true });
     for (const f of ['one.txt', 'two.txt', 'a/three.txt', 'a/b/four.txt']) await writeFile(join(root, f), f);
     await pass(100);
@@ -65,6 +65,8 @@ describe('FeedScanner (real Postgres, local disk)', () => {
     await rm(join(root, 'two.txt'));
     await utimes(join(root, 'a/three.txt'), new Date(), new Date(Date.now() + 60_000)); // only the modification time moves
     await pass(100);
+    expect(await events()).toEqual([]); // seen once: pending until the next pass sees the same
+    await pass(100);
     expect((await events()).sort()).toEqual(['add /a/b/five.txt', 'add /c', 'delete /two.txt', 'update /a/three.txt', 'update /one.txt']);
     // Webhooks hear of the same changes, marked as found outside the API.
     expect(published.map((p) => p.type).sort()).toEqual(['file.deleted', 'file.updated', 'file.updated', 'file.uploaded', 'folder.created']);
@@ -72,6 +74,7 @@ describe('FeedScanner (real Postgres, local disk)', () => {
 
     // A folder removed with its content is one delete; what was below it leaves the snapshot.
     await rm(join(root, 'a/b'), { recursive: true });
+    await pass(100);
     await pass(100);
     expect((await events()).slice(5)).toEqual(['delete /a/b']);
     expect(await db.query(`SELECT locator FROM feed_entries WHERE account_id = $1 AND locator LIKE 'a/b%'`, [scope.accountId])).toEqual([]);
@@ -97,6 +100,8 @@ describe('FeedScanner (real Postgres, local disk)', () => {
     let runs = 1;
     while (!(await restarted.run(meta, scope, connector, { pages: 1, pageSize: 2 })).finished) runs++;
     expect(runs).toBeGreaterThan(4); // root (2 pages), a, c, many (4 pages)… one page per run
+    expect((await events()).length).toBe(before); // pending until a second pass confirms
+    await pass(1);
     const added = (await events()).slice(before);
     expect(added.sort()).toEqual(['add /many', ...Array.from({ length: 7 }, (_, i) => `add /many/m${i}.txt`)].sort());
     expect(await db.query(`SELECT 1 FROM feed_scan_queue WHERE account_id = $1`, [scope.accountId])).toEqual([]);

@@ -5,8 +5,8 @@ import type { Connector, Page, Entry } from '../connectors/connector';
 import { ChangeFeed, type Change } from './change-feed';
 import { FeedRepository, type FeedScope } from './feed.repository';
 import { FeedSnapshotRepository } from './feed-snapshot.repository';
-import { diffPage } from './snapshot-diff';
-import { entryOfSnapshot, snapshotOf } from './snapshot-entry';
+import { diffPage, missingAction } from './snapshot-diff';
+import { entryOfSnapshot } from './snapshot-entry';
 
 export interface ScanBudget {
   /** Listing pages this run may fetch. */
@@ -19,7 +19,9 @@ export interface ScanBudget {
  * Finds changes made outside our API by walking an account and comparing each
  * listing page with the snapshot: new → `add`, changed size or modification
  * time → `update`, and once a folder was listed to its end, children the pass
- * did not see → `delete` (with everything below them). A pass is a walk over
+ * did not see → `delete` (with everything below them). Each is reported when
+ * two consecutive passes saw it (see diffPage): a change our API makes while a
+ * pass lists is recorded by the API, never twice. A pass is a walk over
  * the whole account; a run fetches at most `budget.pages` pages and leaves the
  * queue of folders still to list, and the listing cursor of the one it was in,
  * in Postgres, so the next run (on any instance, after a restart) goes on from
@@ -75,18 +77,22 @@ export class FeedScanner {
         // The account row first, as changes through the API take it: no lock-order deadlock with them.
         await m.query(`SELECT 1 FROM feed_accounts WHERE account_id = $1 FOR UPDATE`, [accountId]);
         const known = await this.snapshot.get(accountId, page.items.map((e) => e.locator), m);
-        const diff = diffPage(page.items, known);
-        await this.snapshot.upsert(m, accountId, [...diff.added, ...diff.changed, ...diff.adopted].map((e) => snapshotOf(e, true)), gen);
-        await this.snapshot.markSeen(m, accountId, diff.same.map((e) => e.locator), gen);
+        const actions = diffPage(page.items, known, reporting);
+        await this.snapshot.upsert(m, accountId, actions.flatMap((a) => (a.row ? [a.row] : [])), gen);
+        await this.snapshot.markSeen(m, accountId, actions.filter((a) => !a.row).map((a) => a.entry.locator), gen);
         await this.snapshot.enqueue(m, accountId, page.items.filter((e) => e.kind === 'folder').map((e) => e.locator));
-        for (const entry of diff.added) changes.push({ type: 'add', entry, source: 'external' });
-        for (const entry of diff.changed) changes.push({ type: 'update', entry, source: 'external' });
+        for (const a of actions) if (a.event) changes.push({ type: a.event, entry: a.entry, source: 'external' });
         if (page.next) {
           await this.snapshot.setCursor(m, accountId, folder.locator, page.next);
         } else {
           for (const gone of await this.snapshot.unseenChildren(m, accountId, folder.locator, gen)) {
+            const action = missingAction(gone, reporting);
+            if (action === 'mark') {
+              await this.snapshot.markMissing(m, accountId, gone.locator);
+              continue;
+            }
             await this.snapshot.removeTree(m, accountId, gone.locator);
-            changes.push({ type: 'delete', entry: entryOfSnapshot(gone, addressing), source: 'external' });
+            if (action === 'report') changes.push({ type: 'delete', entry: entryOfSnapshot(gone, addressing), source: 'external' });
           }
           await this.snapshot.folderDone(m, accountId, folder.locator);
         }

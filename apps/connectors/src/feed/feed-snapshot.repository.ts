@@ -5,7 +5,7 @@ import { returning, rowToSnapshot } from './feed.repository';
 import type { SnapshotEntry } from './snapshot-entry';
 
 type Db = DataSource | EntityManager;
-const COLUMNS = 'locator, parent, kind, name, size, created, modified, mime_type, path, ancestors, settled';
+const COLUMNS = 'locator, parent, kind, name, size, created, modified, mime_type, path, ancestors, settled, pending';
 
 /**
  * The snapshot of each account (`feed_entries`: what the feed last saw, for
@@ -27,11 +27,11 @@ export class FeedSnapshotRepository {
   async upsert(m: Db, accountId: number, entries: SnapshotEntry[], gen: number): Promise<void> {
     for (const e of entries) {
       await m.query(
-        `INSERT INTO feed_entries (account_id, ${COLUMNS}, seen_gen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13)
+        `INSERT INTO feed_entries (account_id, ${COLUMNS}, seen_gen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14)
          ON CONFLICT (account_id, locator) DO UPDATE SET parent = EXCLUDED.parent, kind = EXCLUDED.kind, name = EXCLUDED.name, size = EXCLUDED.size,
            created = EXCLUDED.created, modified = EXCLUDED.modified, mime_type = EXCLUDED.mime_type, path = EXCLUDED.path, ancestors = EXCLUDED.ancestors,
-           settled = EXCLUDED.settled, seen_gen = EXCLUDED.seen_gen`,
-        [accountId, e.locator, e.parent, e.kind, e.name, e.size, e.created, e.modified, e.mimeType, e.path, e.ancestors ? JSON.stringify(e.ancestors) : null, e.settled, gen],
+           settled = EXCLUDED.settled, pending = EXCLUDED.pending, seen_gen = EXCLUDED.seen_gen`,
+        [accountId, e.locator, e.parent, e.kind, e.name, e.size, e.created, e.modified, e.mimeType, e.path, e.ancestors ? JSON.stringify(e.ancestors) : null, e.settled, e.pending, gen],
       );
     }
   }
@@ -42,8 +42,14 @@ export class FeedSnapshotRepository {
 
   /** Children of a folder the current pass listed to the end without seeing them: gone. */
   async unseenChildren(m: Db, accountId: number, folder: string, gen: number): Promise<SnapshotEntry[]> {
+    // (a row marked missing keeps its old generation, so it comes back here on the next pass)
     const rows = await m.query(`SELECT ${COLUMNS} FROM feed_entries WHERE account_id = $1 AND parent = $2 AND seen_gen < $3`, [accountId, folder, gen]);
     return rows.map(rowToSnapshot);
+  }
+
+  /** Marks an object the pass missed; the next pass reports it deleted if it misses it too. */
+  async markMissing(m: Db, accountId: number, locator: string): Promise<void> {
+    await m.query(`UPDATE feed_entries SET pending = 'delete' WHERE account_id = $1 AND locator = $2`, [accountId, locator]);
   }
 
   /** Removes an object and everything below it (walking `parent`, which works for both kinds of addressing); answers the object's row. */
@@ -76,11 +82,11 @@ export class FeedSnapshotRepository {
   /** Files, newest modification first (ties by locator, for stable pages), optionally modified at or after `after`. */
   async recent(accountId: number, after: Date | null, offset: number, limit: number): Promise<{ items: SnapshotEntry[]; total: number }> {
     const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM feed_entries WHERE account_id = $1 AND kind = 'file' AND ($2::timestamptz IS NULL OR modified >= $2)
+      `SELECT ${COLUMNS} FROM feed_entries WHERE account_id = $1 AND kind = 'file' AND ($2::timestamptz IS NULL OR modified >= $2) AND pending IS DISTINCT FROM 'delete'
         ORDER BY modified DESC NULLS LAST, locator LIMIT $3 OFFSET $4`,
       [accountId, after, limit, offset],
     );
-    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM feed_entries WHERE account_id = $1 AND kind = 'file' AND ($2::timestamptz IS NULL OR modified >= $2)`, [
+    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM feed_entries WHERE account_id = $1 AND kind = 'file' AND ($2::timestamptz IS NULL OR modified >= $2) AND pending IS DISTINCT FROM 'delete'`, [
       accountId,
       after,
     ]);

@@ -187,5 +187,6 @@ export function rowToSnapshot(r: Record<string, unknown>): SnapshotEntry {
     path: (r.path as string | null) ?? null,
     ancestors: (r.ancestors as SnapshotEntry['ancestors']) ?? null,
     settled: r.settled !== false,
+    pending: (r.pending as SnapshotEntry['pending']) ?? null,
   };
 }

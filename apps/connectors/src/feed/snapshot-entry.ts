@@ -26,6 +26,8 @@ export interface SnapshotEntry {
    * instead of reporting an update, unless the size differs.
    */
   settled: boolean;
+  /** A change outside our API seen by one pass, reported when the next one sees it too. */
+  pending: 'add' | 'update' | 'delete' | null;
 }
 
 export type Addressing = 'path' | 'id';
@@ -34,6 +36,7 @@ export type Addressing = 'path' | 'id';
 export function snapshotOf(entry: Entry, settled: boolean): SnapshotEntry {
   return {
     settled,
+    pending: null,
     locator: entry.locator,
     parent: entry.parent,
     kind: entry.kind,

@@ -51,6 +51,7 @@ export class ChangeFeed1765300000000 implements MigrationInterface {
         ancestors jsonb,
         seen_gen integer NOT NULL,
         settled boolean NOT NULL,
+        pending varchar(8),
         PRIMARY KEY (account_id, locator)
       )`);
     await q.query(`CREATE INDEX feed_entries_parent ON feed_entries (account_id, parent)`);
