@@ -287,6 +287,14 @@ describe('change feed and recent (e2e)', () => {
       expect((await as(api().get(`/v1/accounts/${one}/events?page_size=100000`)).expect(400)).body.error_code).toBe('invalid_parameters');
     });
 
+    it("answers 404 to another app for this app's account, on every feed route", async () => {
+      const other = await createApp(stack, 'another');
+      for (const path of ['events', 'events/latest', 'storage/recent']) {
+        const res = await api().get(`/v1/accounts/${one}/${path}`).set('Authorization', `APIKey ${other.apiKey}`).expect(404);
+        expect(res.body.error_code).toBe('not_found');
+      }
+    });
+
     it('refuses a cursor whose events were dropped (retention: 30 per account here) and keeps serving newer ones', async () => {
       const old = await latest(two);
       for (let i = 0; i < 35; i++) await as(api().post(`/v1/accounts/${two}/storage/folders`)).send({ name: `f${i}`, parent_id: 'root' }).expect(201);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AccountList, CONFIG, LOGGER, RPC_CLIENT, RpcClient } from '@app/common';
+import { AccountList, AppError, CONFIG, LOGGER, RPC_CLIENT, RpcClient } from '@app/common';
 import type { ConnectorsConfig } from '../connectors.config';
 import { AccountConnectors } from '../storage/account-connectors';
 import { FeedRepository, type FeedScope } from './feed.repository';
@@ -69,8 +69,21 @@ export class FeedScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const leaseS = Math.max(60, this.config.FEED_SCAN_INTERVAL_S * 2);
     if (!(await this.feed.claimScan(scope, leaseS, evenIfNotDue))) return 'busy';
     const meta = { appId: scope.appId, accountId: scope.accountId, requestId: `feed-scan-${randomUUID()}` };
+    let connector;
     try {
-      const connector = await this.accounts.get(meta, scope.accountId);
+      connector = await this.accounts.get(meta, scope.accountId);
+    } catch (err) {
+      // Auth no longer knows the account (its account.deleted was missed): nothing to keep for it.
+      if (err instanceof AppError && err.code === 'not_found') {
+        this.logger.info({ accountId: scope.accountId }, 'feed.scan.account_gone');
+        await this.feed.forget(scope.accountId);
+        return 'failed';
+      }
+      await this.feed.releaseScan(scope, this.config.FEED_SCAN_INTERVAL_S * 5, String(err).slice(0, 500));
+      this.logger.warn({ accountId: scope.accountId, err: String(err) }, 'feed.scan.failed');
+      return 'failed';
+    }
+    try {
       const result = await this.scanner.run(meta, scope, connector, { pages: this.config.FEED_SCAN_PAGES_PER_RUN, pageSize: SCAN_PAGE_SIZE });
       if (result.changes) this.logger.info({ accountId: scope.accountId, changes: result.changes }, 'feed.scan.changes');
       await this.feed.releaseScan(scope, 0, null);
