@@ -4,6 +4,7 @@ import type { Connector, Entry, Locator } from '../connectors/connector';
 import { AccountConnectors } from '../storage/account-connectors';
 import { assertFree, checkName, entryOf, parentFolder } from '../storage/object-paths';
 import { toStorageObject } from '../storage/storage.mapper';
+import { ChangeFeed } from '../feed/change-feed';
 import { FileEvents } from '../storage/upload-events';
 import { CopyDigests } from './copy-digests';
 import { countedStream } from './counted-stream';
@@ -27,7 +28,7 @@ const MAX_ENTRIES = 100_000;
  */
 @Injectable()
 export class FolderCopyService {
-  constructor(private readonly accounts: AccountConnectors, private readonly events: FileEvents) {}
+  constructor(private readonly accounts: AccountConnectors, private readonly events: FileEvents, private readonly feed: ChangeFeed) {}
 
   async copy(meta: Pick<MessageMeta, 'appId' | 'requestId' | 'traceparent'>, input: FolderCopyRequest, onProgress: (done: number, total: number) => void, signal: AbortSignal): Promise<PublicStorageObject> {
     const [from, to] = await this.accounts.both(meta, input.source.accountId, input.destination.accountId);
@@ -39,14 +40,21 @@ export class FolderCopyService {
     const total = entries.reduce((n, { entry }) => n + (entry.kind === 'file' ? entry.size ?? 0 : 0), 0);
     let done = 0;
     onProgress(0, total);
-    const copied = await ensureFolder(to, parent, name);
+    const destination = { ...meta, accountId: input.destination.accountId };
+    // Folders made here go into the destination's change feed (files do through events.uploaded).
+    const folderIn = async (folder: Locator, folderName: string) => {
+      const { entry, made } = await ensureFolder(to, folder, folderName);
+      if (made) await this.feed.added(destination, input.destination.accountId, entry, 'copy');
+      return entry;
+    };
+    const copied = await folderIn(parent, name);
     // Source folder → its copy; the walk lists parents before children.
     const copies = new Map<Locator, Locator>([[root.locator, copied.locator]]);
     for (const { entry, folder } of entries) {
       if (signal.aborted) throw new Error('The copy was cancelled.');
       const into = copies.get(folder)!;
       if (entry.kind === 'folder') {
-        copies.set(entry.locator, (await ensureFolder(to, into, entry.name)).locator);
+        copies.set(entry.locator, (await folderIn(into, entry.name)).locator);
         onProgress(done, total);
         continue;
       }
@@ -60,7 +68,7 @@ export class FolderCopyService {
           const written = await to.write(into, entry.name, stream, { size: entry.size ?? undefined, mimeType: entry.mimeType });
           await digests.verify(to, written);
           const client = await this.accounts.serviceOf({ ...meta, accountId: input.source.accountId }, input.source.accountId);
-          await this.events.uploaded({ ...meta, accountId: input.destination.accountId }, toStorageObject(written, input.destination.accountId, { rawData: false }), { source: 'transfer', client });
+          await this.events.uploaded(destination, toStorageObject(written, input.destination.accountId, { rawData: false }), { source: 'transfer', client });
         } finally {
           release();
         }
@@ -93,8 +101,9 @@ async function walk(connector: Connector, root: Entry, signal: AbortSignal): Pro
   return out;
 }
 
-async function ensureFolder(connector: Connector, folder: Locator, name: string): Promise<Entry> {
+/** The folder `name` in `folder`, made unless it is there (a resumed copy); `made` says which. */
+async function ensureFolder(connector: Connector, folder: Locator, name: string): Promise<{ entry: Entry; made: boolean }> {
   const existing = await connector.lookup(folder, name);
-  if (existing?.kind === 'folder') return existing;
-  return connector.mkdir(folder, name);
+  if (existing?.kind === 'folder') return { entry: existing, made: false };
+  return { entry: await connector.mkdir(folder, name), made: true };
 }
