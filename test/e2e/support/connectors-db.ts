@@ -13,7 +13,7 @@ export async function connectorsRowsOf(table: AccountTable, accountId: number): 
 
 /** The change feed's state of an account (`connectors.feed_accounts`), or undefined before the feed knows it. */
 export async function feedAccountOf(accountId: number): Promise<{ baseline_done: boolean; followed: boolean } | undefined> {
-  return (await connectorsQuery(`SELECT baseline_done, followed FROM connectors.feed_accounts WHERE account_id = $1`, [accountId]))[0];
+  return (await connectorsQuery(`SELECT baseline_done, coalesce(followed_until > now(), false) AS followed FROM connectors.feed_accounts WHERE account_id = $1`, [accountId]))[0];
 }
 
 async function connectorsQuery(sql: string, params: unknown[]): Promise<any[]> {

@@ -116,9 +116,12 @@ export class FeedRepository {
     return dropped;
   }
 
-  /** Reading the feed or the recent list opts the account into the periodic scan. */
-  async follow(scope: FeedScope): Promise<void> {
-    await this.db.query(`UPDATE feed_accounts SET followed = true WHERE account_id = $1 AND NOT followed`, [scope.accountId]);
+  /**
+   * Reading the feed or the recent list opts the account into the periodic scan
+   * for `forS` seconds (the retention: a reader gone longer has an expired cursor anyway).
+   */
+  async follow(scope: FeedScope, forS: number): Promise<void> {
+    await this.db.query(`UPDATE feed_accounts SET followed_until = now() + make_interval(secs => $2) WHERE account_id = $1`, [scope.accountId, forS]);
   }
 
   /** Everything kept for an account (it was deleted). */
@@ -143,7 +146,7 @@ export class FeedRepository {
   }
 
   async followedAccounts(): Promise<FeedScope[]> {
-    const rows = await this.db.query(`SELECT account_id, app_id FROM feed_accounts WHERE followed ORDER BY account_id`);
+    const rows = await this.db.query(`SELECT account_id, app_id FROM feed_accounts WHERE followed_until > now() ORDER BY account_id`);
     return rows.map((r: { account_id: number; app_id: string }) => ({ accountId: r.account_id, appId: r.app_id }));
   }
 

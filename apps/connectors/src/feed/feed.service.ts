@@ -26,6 +26,7 @@ import { entryOfSnapshot } from './snapshot-entry';
 export class FeedService {
   private codec?: Promise<FeedCursorCodec>;
   private readonly baselineWaitMs: number;
+  private readonly followS: number;
 
   constructor(
     private readonly feed: FeedRepository,
@@ -36,6 +37,7 @@ export class FeedService {
   ) {
     // A first read waits for the account's first pass at most this long: well inside the caller's RPC timeout.
     this.baselineWaitMs = Math.min(5000, config.KAFKA_REQUEST_TIMEOUT_MS / 2);
+    this.followS = config.FEED_RETENTION_S;
   }
 
   /** Events after `cursor` (from the oldest kept without one), oldest first. */
@@ -95,7 +97,7 @@ export class FeedService {
     const scope = { appId: meta.appId, accountId: meta.accountId };
     await this.feed.ensure(scope);
     if (!(await this.feed.state(scope))) throw new NotFoundError(`Account ${meta.accountId} was not found.`);
-    await this.feed.follow(scope);
+    await this.feed.follow(scope, this.followS);
     const deadline = Date.now() + this.baselineWaitMs;
     while (!(await this.feed.state(scope))!.baselineDone && Date.now() < deadline) {
       const run = await this.scheduler.scanOnce(scope, true);

@@ -18,7 +18,7 @@ export class ChangeFeed1765300000000 implements MigrationInterface {
         generation integer NOT NULL DEFAULT 0,
         scanning boolean NOT NULL DEFAULT false,
         baseline_done boolean NOT NULL DEFAULT false,
-        followed boolean NOT NULL DEFAULT false,
+        followed_until timestamptz,
         next_scan_at timestamptz NOT NULL DEFAULT now(),
         lease_until timestamptz,
         last_scan_error text,
