@@ -79,14 +79,14 @@ export class FeedSnapshotRepository {
     );
   }
 
-  /** Files, newest modification first (ties by locator, for stable pages), optionally modified at or after `after`. */
+  /** Files, newest modification first (ties by locator, for stable pages), optionally modified after `after` (strictly, as Kloudless: a file's own `modified` as `after` leaves it out). */
   async recent(accountId: number, after: Date | null, offset: number, limit: number): Promise<{ items: SnapshotEntry[]; total: number }> {
     const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM feed_entries WHERE account_id = $1 AND kind = 'file' AND ($2::timestamptz IS NULL OR modified >= $2) AND pending IS DISTINCT FROM 'delete'
+      `SELECT ${COLUMNS} FROM feed_entries WHERE account_id = $1 AND kind = 'file' AND ($2::timestamptz IS NULL OR modified > $2) AND pending IS DISTINCT FROM 'delete'
         ORDER BY modified DESC NULLS LAST, locator LIMIT $3 OFFSET $4`,
       [accountId, after, limit, offset],
     );
-    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM feed_entries WHERE account_id = $1 AND kind = 'file' AND ($2::timestamptz IS NULL OR modified >= $2) AND pending IS DISTINCT FROM 'delete'`, [
+    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM feed_entries WHERE account_id = $1 AND kind = 'file' AND ($2::timestamptz IS NULL OR modified > $2) AND pending IS DISTINCT FROM 'delete'`, [
       accountId,
       after,
     ]);
