@@ -32,6 +32,7 @@ import { PublicLinksService } from './links/public-links.service';
 import { FilesController } from './storage/files.controller';
 import { PermissionsController } from './storage/permissions.controller';
 import { PropertiesController } from './storage/properties.controller';
+import { RawController } from './storage/raw.controller';
 import { FoldersController } from './storage/folders.controller';
 import { MultipartController } from './storage/multipart.controller';
 import { StorageMiscController } from './storage/storage-misc.controller';
@@ -65,7 +66,7 @@ export class GatewayModule {
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'gateway', entities: [AppEntity, ApiKeyEntity, RedirectUriEntity], migrations: gatewayMigrations })),
       ],
       controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, UploadLocationsController, FilesApiController, WebhooksController,
-        PropertiesController, PermissionsController, LinksController, PublicLinksController],
+        PropertiesController, PermissionsController, LinksController, PublicLinksController, RawController],
       providers: [
         AppRepository,
         AppService,

@@ -25,7 +25,7 @@ import {
   PermissionDeniedError,
   UpstreamError,
 } from '@app/common';
-import type { ByteRange, ChunkWriterOptions, Features, ListOptions, Page, PartSpec, PresignOptions, ReadResult, UploadedPart } from '../connector';
+import type { ByteRange, ChunkWriterOptions, Features, RawRequest, RawResponse, ListOptions, Page, PartSpec, PresignOptions, ReadResult, UploadedPart } from '../connector';
 import type { PathConnector, PathEntry, PathChunkWriter } from '../path-connector';
 import { checkPart, partsInOrder } from '../parts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../paging';
@@ -34,6 +34,7 @@ import { resolveRange } from '../range';
 import { SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
 import type { S3Config } from './s3.config';
+import { s3Raw } from './s3.raw';
 import { fileEntry, folderEntry, parseContentRange, toAppError } from './s3.mapper';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { guardedAgents } from '@app/common';
@@ -55,15 +56,17 @@ export class S3Connector implements PathConnector {
     minPartSize: 5 * MiB,
     maxPartSize: 5 * 1024 * MiB,
     maxParts: 10000,
-    rawPassthrough: false,
+    rawPassthrough: true,
   };
   readonly features = S3Connector.features;
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly upstream = upstreamFor('s3', toAppError);
+  private readonly agents: ReturnType<typeof guardedAgents>;
 
-  constructor(config: S3Config, deps: ConnectorDeps) {
+  constructor(private readonly config: S3Config, deps: ConnectorDeps) {
+    this.agents = guardedAgents(deps.outbound);
     this.bucket = config.bucket;
     this.prefix = config.prefix ?? '';
     this.client = new S3Client({
@@ -77,7 +80,7 @@ export class S3Connector implements PathConnector {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       // Every connection follows the outbound address policy (a user-given endpoint may name an internal host).
-      requestHandler: new NodeHttpHandler(guardedAgents(deps.outbound)),
+      requestHandler: new NodeHttpHandler(this.agents),
     });
   }
 
@@ -100,6 +103,11 @@ export class S3Connector implements PathConnector {
       ? new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), ContentType: options.contentType })
       : new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) });
     return getSignedUrl(this.client, command, { expiresIn: options.expiresInS });
+  }
+
+  /** A request of the client's own on the account's bucket (POST /v1/accounts/{id}/raw), signed with its keys. */
+  async raw(request: RawRequest): Promise<RawResponse> {
+    return this.upstream.call('raw', () => s3Raw(this.config, this.agents, request));
   }
 
   /** One-key listing of the root prefix (HeadBucket carries no error code, so a bad key would read as 403). */
