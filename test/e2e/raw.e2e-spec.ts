@@ -148,6 +148,18 @@ describe('raw pass-through', () => {
     });
   });
 
+  it('serves the OpenAPI document and a self-contained docs page without credentials', async () => {
+    const doc = await api().get('/v1/openapi.json').expect(200);
+    expect(doc.headers['content-type']).toBe('application/json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(doc.body.paths['/v1/accounts/{accountId}/raw'].post.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['X-Kloudless-Raw-URI', 'X-Kloudless-Raw-Method']));
+    const page = await api().get('/docs').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('/v1/accounts/{accountId}/storage/files/{fileId}/contents');
+    // Nothing to fetch from elsewhere: no script, no external stylesheet or font.
+    expect(page.text).not.toMatch(/<script|<link|https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
   it('answers 501 for a service without an HTTP API (local disk)', async () => {
     const local = (await as(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'raw-local' } }).expect(201)).body.id;
     const res = await raw(local, 'GET', '/').expect(501);

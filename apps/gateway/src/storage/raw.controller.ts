@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { InvalidParametersError, type MessageMeta } from '@app/common';
 import { AccountId, Meta } from '../access/caller.decorator';
 import { StreamProxy } from './stream-proxy.service';
+import { ApiDoc } from '../openapi/api-doc.decorator';
 
 /** The request headers of the pass-through, passed on to the connectors as they are. */
 const RAW_HEADERS = ['x-kloudless-raw-uri', 'x-kloudless-raw-method', 'x-kloudless-raw-headers'];
@@ -19,6 +20,16 @@ export class RawController {
    * query parameters are added upstream where the connector honours them.
    */
   @Post('raw')
+  @ApiDoc({
+    summary: 'Raw pass-through: a request on the account\'s own service with its credentials',
+    rawBody: { contentType: '*/*', description: 'Sent upstream as is, streamed.' },
+    headers: [
+      { name: 'X-Kloudless-Raw-URI', required: true, description: 'Relative to the service\'s API base (the bucket or collection for S3, Azure, WebDAV; the API host for OAuth services), or absolute on one of its own hosts.' },
+      { name: 'X-Kloudless-Raw-Method', required: true, description: 'GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or a WebDAV method.' },
+      { name: 'X-Kloudless-Raw-Headers', description: 'JSON object of headers to add (connectors with rawPassthrough).' },
+    ],
+    responses: { 200: { contentType: '*/*', description: 'The service\'s answer as it gave it: its status (any), headers and body.' } },
+  })
   async raw(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Req() req: Request, @Res() res: Response): Promise<void> {
     for (const name of ['X-Kloudless-Raw-URI', 'X-Kloudless-Raw-Method']) {
       if (!req.header(name)) throw new InvalidParametersError(`The raw pass-through needs the ${name} header.`);
