@@ -9,6 +9,15 @@ import * as azureServer from './servers/azure';
 import * as s3Server from './servers/s3';
 import { loopbackDeps } from './servers/util';
 import * as webdavServer from './servers/webdav';
+import { BoxConnector } from '../src/connectors/box/box.connector';
+import { validateBoxConfig } from '../src/connectors/box/box.config';
+import { DropboxConnector } from '../src/connectors/dropbox/dropbox.connector';
+import { validateDropboxConfig } from '../src/connectors/dropbox/dropbox.config';
+import { OnedriveConnector } from '../src/connectors/onedrive/onedrive.connector';
+import { validateOnedriveConfig } from '../src/connectors/onedrive/onedrive.config';
+import { startBoxFake } from './fakes/box-fake';
+import { startDropboxFake } from './fakes/dropbox-fake';
+import { startOnedriveFake } from './fakes/onedrive-fake';
 
 jest.setTimeout(60_000);
 
@@ -110,6 +119,54 @@ describe('raw requests on real servers', () => {
         capture.close();
       }
     });
+  });
+});
+
+/** The OAuth services through their fakes: the account's Bearer token, one refresh on 401, the service's own hosts only. */
+describe('raw requests on the OAuth services (fakes)', () => {
+  it('Dropbox: a JSON RPC call, sent again with a refreshed token after a 401 (the body is replayed)', async () => {
+    const fake = await startDropboxFake();
+    try {
+      const tokens = fake.tokens.source();
+      const connector = new DropboxConnector(validateDropboxConfig({ apiUrl: fake.url, contentUrl: fake.url }), { ...loopbackDeps, tokens });
+      await connector.mkdir('', 'raw-folder');
+      const body = () => Readable.from([Buffer.from(JSON.stringify({ path: '' }))]);
+      const first = await raw(connector, request({ method: 'POST', uri: '/2/files/list_folder', contentType: 'application/json', body: body(), contentLength: 13 }));
+      expect(first.status).toBe(200);
+      expect(JSON.parse(await text(first)).entries.map((e: { name: string }) => e.name)).toContain('raw-folder');
+      fake.tokens.expire(tokens.token);
+      const again = await raw(connector, request({ method: 'POST', uri: '/2/files/list_folder', contentType: 'application/json', body: body(), contentLength: 13 }));
+      expect(again.status).toBe(200);
+      expect(JSON.parse(await text(again)).entries.map((e: { name: string }) => e.name)).toContain('raw-folder');
+      expect(fake.tokens.refreshes).toBe(1);
+      // A Dropbox error is Dropbox's own answer.
+      const missing = await raw(connector, request({ method: 'POST', uri: '/2/files/get_metadata', contentType: 'application/json', body: Readable.from([Buffer.from('{"path":"/nope"}')]), contentLength: 16 }));
+      expect(missing.status).toBe(409);
+      expect(await text(missing)).toContain('not_found');
+      await expect(raw(connector, request({ method: 'POST', uri: 'http://169.254.169.254/2/files/list_folder' }))).rejects.toThrow(InvalidParametersError);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('Box and OneDrive: GET on their API hosts with the account\'s token', async () => {
+    const box = await startBoxFake();
+    const drive = await startOnedriveFake();
+    try {
+      const boxConnector = new BoxConnector(validateBoxConfig(box.config), { ...loopbackDeps, tokens: box.tokens.source() });
+      const folder = await raw(boxConnector, request({ method: 'GET', uri: '/2.0/folders/0' }));
+      expect(folder.status).toBe(200);
+      expect(JSON.parse(await text(folder))).toMatchObject({ type: 'folder', id: '0' });
+      const oneDrive = new OnedriveConnector(validateOnedriveConfig(drive.config), { ...loopbackDeps, tokens: drive.tokens.source() });
+      await oneDrive.mkdir('', 'raw-one');
+      const children = await raw(oneDrive, request({ method: 'GET', uri: '/v1.0/me/drive/root/children' }));
+      expect(children.status).toBe(200);
+      expect(JSON.parse(await text(children)).value.map((i: { name: string }) => i.name)).toContain('raw-one');
+      await expect(raw(oneDrive, request({ method: 'GET', uri: '//evil.example/v1.0/me' }))).rejects.toThrow(InvalidParametersError);
+    } finally {
+      await box.stop();
+      await drive.stop();
+    }
   });
 });
 
