@@ -152,6 +152,8 @@ describe('raw pass-through', () => {
     const doc = await api().get('/v1/openapi.json').expect(200);
     expect(doc.headers['content-type']).toBe('application/json');
     expect(doc.body.openapi).toBe('3.1.0');
+    // Built from every controller the running gateway registered, the ops ones included.
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready', '/metrics', '/v1/accounts/{accountId}/storage/folders/{folderId}/contents', '/v1/openapi.json', '/docs']));
     expect(doc.body.paths['/v1/accounts/{accountId}/raw'].post.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['X-Kloudless-Raw-URI', 'X-Kloudless-Raw-Method']));
     const page = await api().get('/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import { HealthController, MetricsController } from '@app/common';
 import { gatewayControllers } from '../app.module';
 import { openApiPath, type OpenApiDocument } from './openapi.builder';
 import { OpenApiService } from './openapi.service';
@@ -10,9 +11,9 @@ interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
 }
 
-/** The gateway's controllers mounted on a real Nest + Express app (dependencies stubbed; nothing is listening). */
+/** The gateway's controllers, and the ops ones ServiceCoreModule adds to every service, on a real Nest + Express app (dependencies stubbed; nothing listens). */
 async function mountedGateway(): Promise<INestApplication> {
-  const module = await Test.createTestingModule({ imports: [DiscoveryModule], controllers: gatewayControllers, providers: [OpenApiService] })
+  const module = await Test.createTestingModule({ imports: [DiscoveryModule], controllers: [...gatewayControllers, HealthController, MetricsController], providers: [OpenApiService] })
     .useMocker(() => ({}))
     .compile();
   const app = module.createNestApplication({ logger: false });
