@@ -38,6 +38,8 @@ import { TransferPartsService } from './transfers/transfer-parts.service';
 import { UrlUploadService } from './transfers/url-upload.service';
 import { FolderCopyService } from './transfers/folder-copy.service';
 import { StreamController } from './streams/stream.controller';
+import { RawController } from './raw/raw.controller';
+import { RawService } from './raw/raw.service';
 import { StreamService } from './streams/stream.service';
 
 @Module({})
@@ -50,11 +52,11 @@ export class ConnectorsModule {
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'connectors', entities: [MultipartSessionEntity, FilePropertyEntity, LinkEntity], migrations: connectorsMigrations })),
         TypeOrmModule.forFeature([MultipartSessionEntity, LinkEntity]),
       ],
-      controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController, PropertiesController, LinksController, FeedController],
+      controllers: [StorageController, CredentialsController, AccountEventsController, MultipartController, StreamController, TransferCopyController, PropertiesController, LinksController, FeedController, RawController],
       providers: [
         ConnectorFactory, AccountConnectors, StorageService, StreamService, FileEvents,
         MultipartSessionRepository, MultipartService, InternalTokenGuard, TransferCopyService, TransferPartsService, UrlUploadService, FolderCopyService,
-        FileAttachments, PropertiesRepository, PropertiesService, LinksRepository, LinksService,
+        FileAttachments, PropertiesRepository, PropertiesService, LinksRepository, LinksService, RawService,
         FeedRepository, FeedSnapshotRepository, ChangeFeed, FeedScanner, FeedScheduler, FeedService,
       ],
     };

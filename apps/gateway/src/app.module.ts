@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import {
@@ -33,6 +33,9 @@ import { FilesController } from './storage/files.controller';
 import { PermissionsController } from './storage/permissions.controller';
 import { FeedController } from './storage/feed.controller';
 import { PropertiesController } from './storage/properties.controller';
+import { RawController } from './storage/raw.controller';
+import { OpenApiController } from './openapi/openapi.controller';
+import { OpenApiService } from './openapi/openapi.service';
 import { FoldersController } from './storage/folders.controller';
 import { MultipartController } from './storage/multipart.controller';
 import { StorageMiscController } from './storage/storage-misc.controller';
@@ -57,6 +60,12 @@ const calls = [
   ...webhookCalls,
 ];
 
+/** Every HTTP controller of the gateway (the OpenAPI document covers them all; its test walks the router they make). */
+export const gatewayControllers = [
+  SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController,
+  UploadLocationsController, FilesApiController, WebhooksController, PropertiesController, PermissionsController, LinksController, PublicLinksController, RawController, OpenApiController, FeedController,
+];
+
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig, logger: Logger): DynamicModule {
@@ -64,10 +73,10 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ServiceCoreModule.forRoot({ service: 'gateway', config, logger, calls, database: true, redis: true }),
+        DiscoveryModule,
         TypeOrmModule.forRoot(databaseOptions({ url: config.DATABASE_URL, schema: 'gateway', entities: [AppEntity, ApiKeyEntity, RedirectUriEntity], migrations: gatewayMigrations })),
       ],
-      controllers: [SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController, UploadLocationsController, FilesApiController, WebhooksController,
-        PropertiesController, PermissionsController, LinksController, PublicLinksController, FeedController],
+      controllers: gatewayControllers,
       providers: [
         AppRepository,
         AppService,
@@ -80,6 +89,7 @@ export class GatewayModule {
         LinksService,
         PublicLinksService,
         LinkPasswordGuesses,
+        OpenApiService,
         // Guards run in this order: who is calling, then how often, then the body.
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -1,4 +1,7 @@
 import type { Readable } from 'node:stream';
+import type { RawRequest, RawResponse } from './raw/raw-request';
+
+export type { RawRequest, RawResponse } from './raw/raw-request';
 
 /**
  * The one storage contract every connector implements (rclone's fs.Fs, in
@@ -137,7 +140,7 @@ export interface Features {
   minPartSize?: number;
   maxPartSize?: number;
   maxParts?: number;
-  /** Raw passthrough of X-Kloudless-Raw-Headers / raw[...] query params is honoured. */
+  /** `raw()` forwards X-Kloudless-Raw-Headers and `raw[...]` query parameters upstream (otherwise they are dropped). */
   rawPassthrough: boolean;
 }
 
@@ -192,12 +195,20 @@ export interface Connector {
    * @throws AuthError for rejected credentials; NotFoundError for a missing root/bucket
    */
   validateCredentials?(): Promise<void>;
+  /**
+   * Optional: sends one request to the account's own upstream HTTP API with the
+   * account's credentials and answers what the service answered, whatever its
+   * status (`POST /v1/accounts/{id}/raw`). The URI is confined to the account's
+   * service (its API base, known upload/content hosts, its bucket or collection).
+   * @throws InvalidParametersError for a URI outside it or an internal address (no connection made)
+   */
+  raw?(request: RawRequest): Promise<RawResponse>;
   /** Releases connections (SFTP/FTP sessions, HTTP agents). */
   close?(): Promise<void>;
 }
 
 /** Capability test callers use instead of branching on a connector's name. */
-export function has<K extends 'copy' | 'openChunkWriter' | 'search' | 'abortChunkUpload' | 'presign'>(
+export function has<K extends 'copy' | 'openChunkWriter' | 'search' | 'abortChunkUpload' | 'presign' | 'raw'>(
   connector: Connector,
   capability: K,
 ): connector is Connector & Required<Pick<Connector, K>> {

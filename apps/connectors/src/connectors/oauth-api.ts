@@ -96,6 +96,23 @@ export class OAuthApi {
     return res;
   }
 
+  /**
+   * Sends `req` and resolves with whatever the service answered, errors
+   * included (the raw pass-through). A 401 gets one refresh; the request is
+   * sent again only if its body can be (a Buffer), otherwise the 401 is the answer.
+   */
+  async verbatim(req: Omit<ApiRequest, 'method' | 'json' | 'anonymous'> & { method: string }): Promise<ApiResponse> {
+    const token = await this.options.tokens.current();
+    const res = await this.once(req as ApiRequest, token);
+    if (res.status !== 401) return res;
+    if (req.body instanceof Readable) {
+      await this.options.tokens.refreshAfter(token).catch(() => undefined);
+      return res;
+    }
+    res.body.resume();
+    return this.once(req as ApiRequest, await this.options.tokens.refreshAfter(token));
+  }
+
   /** Sends `req` and parses a JSON answer. */
   async json<T>(op: string, req: ApiRequest): Promise<T> {
     const res = await this.send(op, req);

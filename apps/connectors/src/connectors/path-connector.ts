@@ -7,6 +7,8 @@ import type {
   Connector,
   Entry,
   Features,
+  RawRequest,
+  RawResponse,
   ListOptions,
   Page,
   PartReceipt,
@@ -48,6 +50,8 @@ export interface PathConnector {
   abortChunkUpload?(path: string, uploadKey: string): Promise<void>;
   presign?(path: string, options: PresignOptions): Promise<string>;
   search?(folder: string, query: string, options: ListOptions): Promise<Page<PathEntry>>;
+  /** See Connector.raw: not path-addressed, so passed through as is. */
+  raw?(request: RawRequest): Promise<RawResponse>;
   validateCredentials?(): Promise<void>;
   close?(): Promise<void>;
 }
@@ -78,6 +82,7 @@ export function addressByPath(impl: PathConnector): Connector {
   if (impl.abortChunkUpload) connector.abortChunkUpload = (folder, name, key) => impl.abortChunkUpload!(target(folder, name), key);
   if (impl.presign) connector.presign = (folder, name, options) => impl.presign!(target(folder, name), options);
   if (impl.search) connector.search = async (folder, query, options) => pageOf(await impl.search!(folder, query, options));
+  if (impl.raw) connector.raw = (request) => impl.raw!(request);
   if (!impl.validateCredentials) delete connector.validateCredentials;
   if (!impl.close) delete connector.close;
   return connector;

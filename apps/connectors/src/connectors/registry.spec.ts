@@ -1,4 +1,5 @@
 import { InvalidParametersError, OutboundPolicy } from '@app/common';
+import { has } from './connector';
 import { connectorTypes, createConnector, isServiceName } from './registry';
 
 const deps = { outbound: new OutboundPolicy() };
@@ -30,5 +31,19 @@ describe('connector registry', () => {
     expect(connectorTypes.local.traits.has('copy')).toBe(typeof local.copy === 'function');
     expect(connectorTypes.sftp.traits.has('copy')).toBe(false);
     expect(connectorTypes.azure.traits.has('openChunkWriter')).toBe(true);
+  });
+
+  it('passes raw through addressByPath for the services with an HTTP API, and declares rawPassthrough with it', () => {
+    const s3 = { bucket: 'bucket1', region: 'us-east-1', accessKeyId: 'k', secretAccessKey: 's' };
+    const built = {
+      s3: createConnector('s3', s3, deps),
+      webdav: createConnector('webdav', { url: 'https://dav.example/files' }, deps),
+      azure: createConnector('azure', { container: 'container1', accountName: 'acct', accountKey: 'a2V5' }, deps),
+      dropbox: createConnector('dropbox', {}, { ...deps, tokens: { current: async () => 't', refreshAfter: async () => 't' } }),
+      local: createConnector('local', { path: '/tmp' }, deps),
+    };
+    for (const [name, connector] of Object.entries(built)) {
+      expect([name, has(connector, 'raw'), connector.features.rawPassthrough]).toEqual([name, name !== 'local', name !== 'local']);
+    }
   });
 });

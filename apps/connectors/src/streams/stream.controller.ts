@@ -9,7 +9,7 @@ import { StreamService } from './stream.service';
 
 /** Errors of the stream endpoint, in the public format the gateway passes on as is. */
 @Catch()
-class StreamErrorFilter implements ExceptionFilter {
+export class StreamErrorFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
   catch(err: unknown, host: ArgumentsHost) {
     const req = host.switchToHttp().getRequest<Request>();
@@ -23,7 +23,7 @@ class StreamErrorFilter implements ExceptionFilter {
   }
 }
 
-function metaOf(req: Request): MessageMeta & { accountId: number } {
+export function metaOf(req: Request): MessageMeta & { accountId: number } {
   const accountId = Number(req.params.accountId);
   const appId = req.header('x-app-id');
   if (!appId || !Number.isInteger(accountId) || accountId < 1) throw new InvalidParametersError('Missing app or account.');
@@ -31,7 +31,7 @@ function metaOf(req: Request): MessageMeta & { accountId: number } {
   return { appId, accountId, requestId: req.header('x-request-id') ?? 'internal', ...(traceIdOf(traceparent) ? { traceparent } : {}) };
 }
 
-function lengthOf(req: Request): number | undefined {
+export function lengthOf(req: Request): number | undefined {
   const value = req.header('content-length');
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }

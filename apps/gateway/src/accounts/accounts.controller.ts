@@ -6,6 +6,8 @@ import { AccountId, Meta } from '../access/caller.decorator';
 import { pagingQuery, type PagingQuery } from '../http/paging-query';
 import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
+import { ApiDoc } from '../openapi/api-doc.decorator';
+import { accountListSchema, accountSchema } from '../openapi/public-objects.schema';
 
 const getQuery = z.object({ retrieve_full: queryFlag(false) });
 
@@ -15,17 +17,20 @@ export class AccountsController {
 
   @Post()
   @HttpCode(201)
+  @ApiDoc({ summary: 'Connect an account with credentials', responses: { 201: { schema: accountSchema } } })
   create(@Meta() meta: MessageMeta, @Body(new ZodPipe(AccountCreate.request)) body: z.infer<typeof AccountCreate.request>) {
     return this.rpc.call(AccountCreate, meta, body);
   }
 
   @Get()
+  @ApiDoc({ summary: 'The app\'s accounts', responses: { 200: { schema: accountListSchema } } })
   list(@Meta() meta: MessageMeta, @Query(new ZodPipe(pagingQuery)) query: PagingQuery) {
     return this.rpc.call(AccountList, meta, query);
   }
 
   /** `retrieve_full=true` adds `apis` and `properties.capabilities`, from the connector's declared features. */
   @Get(':accountId')
+  @ApiDoc({ summary: 'One account', responses: { 200: { schema: accountSchema } } })
   async get(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Query(new ZodPipe(getQuery)) query: z.output<typeof getQuery>) {
     const account = await this.rpc.call(AccountGet, meta, { accountId });
     if (!query.retrieve_full) return account;

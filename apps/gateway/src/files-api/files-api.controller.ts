@@ -7,6 +7,7 @@ import { Meta } from '../access/caller.decorator';
 import { pagingQuery, type PagingQuery } from '../http/paging-query';
 import { ZodPipe } from '../http/zod.pipe';
 import { FilesApiService } from './files-api.service';
+import { ApiDoc } from '../openapi/api-doc.decorator';
 
 const fileId = z.string().uuid('file id must be a UUID');
 const token = z.string().min(1).max(2048);
@@ -51,12 +52,14 @@ export class FilesApiController {
 
   @Put('uploads/:token')
   @Access('public')
+  @ApiDoc({ summary: 'The signed upload URL of a presigned upload (services that cannot presign)', rawBody: { contentType: 'application/octet-stream', description: 'The file\'s bytes.' } })
   async receive(@Param('token', new ZodPipe(token)) value: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.files.receive(value, req, res);
   }
 
   @Get('downloads/:token')
   @Access('public')
+  @ApiDoc({ summary: 'The signed download URL of a registered file', responses: { 200: { contentType: 'application/octet-stream', description: 'The file' } } })
   async send(@Param('token', new ZodPipe(token)) value: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.files.send(value, req, res);
   }

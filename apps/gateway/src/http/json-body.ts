@@ -78,6 +78,8 @@ function run(parser: RequestHandler, req: Request): Promise<void> {
 /** Bodies that are file bytes, left as streams for the connectors: uploads (any Content-Type), content replacement, multipart parts, PUTs to signed upload URLs. */
 function isRawUpload(req: Request): boolean {
   if (req.header('x-kloudless-metadata') !== undefined) return true;
+  // The raw pass-through's body is the upstream service's, whatever it is: streamed on untouched.
+  if (req.method === 'POST' && /^\/v1\/accounts\/[^/]+\/raw\/?$/.test(req.path)) return true;
   return req.method === 'PUT' && (/\/storage\/(files|multipart)\/[^/]+\/?$/.test(req.path) || /^\/v1\/files\/uploads\/[^/]+\/?$/.test(req.path));
 }
 

@@ -66,9 +66,10 @@ export function trailingSlashMiddleware(req: Request, _res: Response, next: Next
 }
 
 /**
- * X-Kloudless-Raw-Headers must be a JSON object of header names to values. None of
- * the connectors built so far forwards raw headers upstream (their `features.rawPassthrough`
- * is false), but a malformed value is still refused rather than silently ignored.
+ * X-Kloudless-Raw-Headers must be a JSON object of header names to values. The raw
+ * pass-through (`POST …/raw`) forwards them upstream where the account's connector
+ * declares `features.rawPassthrough`; elsewhere they are ignored, but a malformed value
+ * is still refused rather than silently ignored.
  */
 export function rawHeadersMiddleware(req: Request, res: Response, next: NextFunction): void {
   const value = req.header('x-kloudless-raw-headers');

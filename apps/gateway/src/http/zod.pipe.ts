@@ -5,7 +5,7 @@ import { describeZodError, InvalidParametersError } from '@app/common';
 /** Validates a body or query against a schema; unknown keys are dropped, bad fields named in a 400. */
 @Injectable()
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
-  constructor(private readonly schema: S) {}
+  constructor(readonly schema: S) {}
 
   transform(value: unknown): z.output<S> {
     const result = this.schema.safeParse(value ?? {});

@@ -8,6 +8,8 @@ import { ZodPipe } from '../http/zod.pipe';
 import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
 import { TransfersService, wantsTask } from '../tasks/transfers.service';
 import { StreamProxy } from './stream-proxy.service';
+import { ApiDoc } from '../openapi/api-doc.decorator';
+import { accountListSchema, accountSchema, storageObjectListSchema, storageObjectSchema } from '../openapi/public-objects.schema';
 
 const metadataHeader = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root'), tags: uploadTags.optional() });
 /** Upload from URL: JSON `{ url, parent_id, name? }` instead of bytes (http and https only; the address policy is checked where it is fetched). */
@@ -28,6 +30,14 @@ export class FilesController {
    * octet-stream, none, or form-urlencoded), and X-Kloudless-Metadata names it.
    */
   @Post()
+  @ApiDoc({
+    summary: 'Upload a file (raw body + X-Kloudless-Metadata), or upload from a URL (JSON body)',
+    body: urlUploadBody,
+    query: uploadQuery,
+    rawBody: { contentType: 'application/octet-stream', description: 'The file\'s bytes, with any or no Content-Type, chunked or not; named by X-Kloudless-Metadata.' },
+    headers: [{ name: 'X-Kloudless-Metadata', description: 'JSON {"name", "parent_id", "tags"?} for a byte upload.' }, { name: 'X-Kloudless-Async', description: '`true`: a URL upload answers 202 with the Task.' }],
+    responses: { 201: { schema: storageObjectSchema, description: 'The new File' }, 202: { description: 'The Task of an asynchronous URL upload' } },
+  })
   async upload(@Meta() meta: MessageMeta, @AccountId() accountId: number, @RawData() rawData: boolean, @Req() req: Request, @Res() res: Response): Promise<void> {
     const header = req.header('x-kloudless-metadata');
     if (header === undefined) {
@@ -49,23 +59,27 @@ export class FilesController {
   }
 
   @Get(':fileId')
+  @ApiDoc({ summary: 'File metadata', responses: { 200: { schema: storageObjectSchema } } })
   get(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') fileId: string, @RawData() rawData: boolean) {
     return this.rpc.call(FileGet, { ...meta, accountId }, { fileId, rawData });
   }
 
   /** Download, streamed; `Range` → 206. */
   @Get(':fileId/contents')
+  @ApiDoc({ summary: 'Download the bytes (Range → 206)', headers: [{ name: 'Range', description: 'bytes=start-end' }], responses: { 200: { contentType: 'application/octet-stream', description: 'The file' }, 206: { contentType: 'application/octet-stream', description: 'The range asked' } } })
   async contents(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') fileId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.streams.forward(req, res, { ...meta, accountId }, 'GET', ['files', fileId, 'contents']);
   }
 
   /** Replace the contents. */
   @Put(':fileId')
+  @ApiDoc({ summary: 'Replace the contents', rawBody: { contentType: 'application/octet-stream', description: 'The new bytes.' }, responses: { 200: { schema: storageObjectSchema } } })
   async replace(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') fileId: string, @RawData() rawData: boolean, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.streams.forward(req, res, { ...meta, accountId }, 'PUT', ['files', fileId], { raw: String(rawData) });
   }
 
   @Patch(':fileId')
+  @ApiDoc({ summary: 'Rename and/or move', responses: { 200: { schema: storageObjectSchema } } })
   update(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('fileId') id: string, @RawData() rawData: boolean, @Body(new ZodPipe(moveBody)) body: MoveBody) {
     sameAccountOnly(body.account, accountId);
     return this.rpc.call(ObjectUpdate, { ...meta, accountId }, { kind: 'file', id, name: body.name, parentId: body.parent_id, rawData });
@@ -77,6 +91,7 @@ export class FilesController {
    * X-Kloudless-Async or the picker's `return_type=task`).
    */
   @Post(':fileId/copy')
+  @ApiDoc({ summary: 'Copy within the account, or into another account or an upload location (a transfer task)', responses: { 201: { schema: storageObjectSchema }, 202: { description: 'The Task' } } })
   async copy(
     @Meta() meta: MessageMeta,
     @AccountId() accountId: number,

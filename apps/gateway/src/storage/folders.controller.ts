@@ -8,6 +8,8 @@ import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
 import { TransfersService, wantsAsync } from '../tasks/transfers.service';
 import { copyBody, moveBody, sameAccountOnly, type CopyBody, type MoveBody } from './storage-bodies';
+import { ApiDoc } from '../openapi/api-doc.decorator';
+import { accountListSchema, accountSchema, storageObjectListSchema, storageObjectSchema } from '../openapi/public-objects.schema';
 
 const createBody = z.object({ name: z.string().min(1, 'name is required').max(1024), parent_id: z.string().min(1).default('root') });
 const createQuery = z.object({ conflict_if_exists: queryFlag(false) });
@@ -19,6 +21,7 @@ export class FoldersController {
 
   @Post()
   @HttpCode(201)
+  @ApiDoc({ summary: 'Create a folder', responses: { 201: { schema: storageObjectSchema } } })
   create(
     @Meta() meta: MessageMeta,
     @AccountId() accountId: number,
@@ -30,11 +33,13 @@ export class FoldersController {
   }
 
   @Get(':folderId')
+  @ApiDoc({ summary: 'Folder metadata (`root` is the root)', responses: { 200: { schema: storageObjectSchema } } })
   get(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('folderId') folderId: string, @RawData() rawData: boolean) {
     return this.rpc.call(FolderGet, { ...meta, accountId }, { folderId, rawData });
   }
 
   @Get(':folderId/contents')
+  @ApiDoc({ summary: 'List a folder', responses: { 200: { schema: storageObjectListSchema } } })
   contents(
     @Meta() meta: MessageMeta,
     @AccountId() accountId: number,
@@ -46,6 +51,7 @@ export class FoldersController {
   }
 
   @Patch(':folderId')
+  @ApiDoc({ summary: 'Rename and/or move', responses: { 200: { schema: storageObjectSchema } } })
   update(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('folderId') id: string, @RawData() rawData: boolean, @Body(new ZodPipe(moveBody)) body: MoveBody) {
     sameAccountOnly(body.account, accountId);
     return this.rpc.call(ObjectUpdate, { ...meta, accountId }, { kind: 'folder', id, name: body.name, parentId: body.parent_id, rawData });
@@ -53,6 +59,7 @@ export class FoldersController {
 
   /** Within the account: the service's own copy. Into another account or an upload location: a transfer task, file by file. */
   @Post(':folderId/copy')
+  @ApiDoc({ summary: 'Copy a folder tree', responses: { 201: { schema: storageObjectSchema }, 202: { description: 'The Task' } } })
   async copy(
     @Meta() meta: MessageMeta,
     @AccountId() accountId: number,
@@ -70,6 +77,7 @@ export class FoldersController {
 
   /** With recursive=true and X-Kloudless-Async: true, a background task (202 + Task); otherwise done before answering 204. */
   @Delete(':folderId')
+  @ApiDoc({ summary: 'Delete a folder', headers: [{ name: 'X-Kloudless-Async', description: '`true` with recursive=true: a delete_folder Task (202).' }], responses: { 204: {}, 202: { description: 'The Task' } } })
   async delete(
     @Meta() meta: MessageMeta,
     @AccountId() accountId: number,

@@ -6,6 +6,7 @@ import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { queryFlag } from '../http/query-flags';
 import { ZodPipe } from '../http/zod.pipe';
 import { StreamProxy } from './stream-proxy.service';
+import { ApiDoc } from '../openapi/api-doc.decorator';
 
 const createBody = z.object({
   name: z.string().min(1, 'name is required').max(1024),
@@ -14,6 +15,7 @@ const createBody = z.object({
 });
 const createQuery = z.object({ overwrite: queryFlag(false) });
 const sessionId = z.string().uuid('not a multipart session id');
+const partQuery = z.object({ part_number: z.coerce.number().int().min(1, 'part_number must be at least 1') });
 
 /** Chunked uploads (kloudless-node multipart): create, send parts (any order), complete. */
 @Controller('v1/accounts/:accountId/storage/multipart')
@@ -33,8 +35,9 @@ export class MultipartController {
 
   /** One part (`part_number`, 1-based); answers exactly 200. */
   @Put(':sessionId')
+  @ApiDoc({ summary: 'Upload one part (answers exactly 200)', query: partQuery, rawBody: { contentType: 'application/octet-stream', description: 'The part\'s bytes, with Content-Length.' } })
   async part(@Meta() meta: MessageMeta, @AccountId() accountId: number, @Param('sessionId', new ZodPipe(sessionId)) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const partNumber = new ZodPipe(z.object({ part_number: z.coerce.number().int().min(1, 'part_number must be at least 1') })).transform(req.query).part_number;
+    const partNumber = new ZodPipe(partQuery).transform(req.query).part_number;
     await this.streams.forward(req, res, { ...meta, accountId }, 'PUT', ['multipart', id], { part_number: String(partNumber) });
   }
 

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AccountId, Meta, RawData } from '../access/caller.decorator';
 import { pagingQuery } from '../http/paging-query';
 import { ZodPipe } from '../http/zod.pipe';
+import { ApiDoc } from '../openapi/api-doc.decorator';
+import { storageObjectListSchema } from '../openapi/public-objects.schema';
 
 const searchQuery = z.intersection(z.object({ q: z.string().trim().min(1, 'q is required'), parents: z.string().min(1).optional() }), pagingQuery);
 const convertBody = z.object({ raw_id: z.string().min(1, 'raw_id is required'), type: z.string().default('object') });
@@ -17,6 +19,7 @@ export class StorageMiscController {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
 
   @Get('storage/search')
+  @ApiDoc({ summary: 'Search by name', responses: { 200: { schema: storageObjectListSchema } } })
   search(@Meta() meta: MessageMeta, @AccountId() accountId: number, @RawData() rawData: boolean, @Query(new ZodPipe(searchQuery)) query: z.output<typeof searchQuery>) {
     return this.rpc.call(Search, { ...meta, accountId }, { q: query.q, parents: query.parents, page: query.page, pageSize: query.pageSize, rawData });
   }

@@ -10,6 +10,17 @@ import { sendError } from '../http/send-error';
 const PASSED_BACK = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'retry-after', 'last-modified', 'etag'];
 /** Headers of the client's request the connectors need. */
 const PASSED_ON = ['content-type', 'content-length', 'transfer-encoding', 'range'];
+/** Set by the connectors on an answer that is an upstream service's own (the raw pass-through): passed on whatever its status. */
+export const VERBATIM_MARKER = 'x-raw-upstream';
+/** Headers of a verbatim answer that describe the internal hop, not the upstream's message. */
+const NOT_PASSED_BACK = new Set([VERBATIM_MARKER, 'connection', 'keep-alive', 'transfer-encoding', 'x-request-id', 'x-powered-by', 'upgrade', 'trailer', 'te']);
+
+export interface ForwardOptions {
+  /** More request headers to pass on (the raw pass-through's X-Kloudless-Raw-*). */
+  passOn?: string[];
+  /** Pass an answer the connectors mark as the upstream's own back as it is, status and headers included. */
+  verbatim?: boolean;
+}
 
 /**
  * Pipes a request body to the connectors' internal stream endpoint and its
@@ -28,13 +39,21 @@ export class StreamProxy {
    * @param segments path below the account on the internal endpoint, one segment each: every one is
    *   percent-encoded, dots included, so no id (`..`, `%2e%2e`, `a/b`) can change which route is called.
    */
-  async forward(req: Request, res: Response, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string> = {}): Promise<void> {
+  async forward(
+    req: Request,
+    res: Response,
+    meta: MessageMeta & { accountId: number },
+    method: string,
+    segments: string[],
+    query: Record<string, string> = {},
+    options: ForwardOptions = {},
+  ): Promise<void> {
     const path = segments.map((s) => encodeURIComponent(s).replace(/\./g, '%2E')).join('/');
     const url = new URL(`/internal/v1/accounts/${meta.accountId}/${path}`, this.base);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const headers: Record<string, string> = { 'x-internal-token': this.config.INTERNAL_TOKEN, 'x-app-id': meta.appId, 'x-request-id': meta.requestId };
     if (meta.traceparent) headers.traceparent = meta.traceparent;
-    for (const name of PASSED_ON) {
+    for (const name of [...PASSED_ON, ...(options.passOn ?? [])]) {
       const value = req.header(name);
       if (value !== undefined) headers[name] = value;
     }
@@ -51,14 +70,18 @@ export class StreamProxy {
     });
 
     const status = upstream.statusCode ?? 502;
-    if (status >= 400) {
+    if (options.verbatim && upstream.headers[VERBATIM_MARKER] === '1') {
+      res.status(status);
+      for (const [name, value] of Object.entries(upstream.headers)) if (value !== undefined && !NOT_PASSED_BACK.has(name)) res.setHeader(name, value);
+    } else if (status >= 400) {
       sendError(res, await publicErrorOf(upstream, status), meta.requestId);
       return;
-    }
-    res.status(status);
-    for (const name of PASSED_BACK) {
-      const value = upstream.headers[name];
-      if (value !== undefined) res.setHeader(name, value);
+    } else {
+      res.status(status);
+      for (const name of PASSED_BACK) {
+        const value = upstream.headers[name];
+        if (value !== undefined) res.setHeader(name, value);
+      }
     }
     try {
       await pipeline(upstream, res);

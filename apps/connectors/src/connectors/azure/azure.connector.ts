@@ -16,7 +16,7 @@ import {
   PermissionDeniedError,
   UpstreamError,
 } from '@app/common';
-import type { ByteRange, ChunkWriterOptions, Features, ListOptions, Page, PartSpec, ReadResult, UploadedPart } from '../connector';
+import type { ByteRange, ChunkWriterOptions, Features, ListOptions, Page, PartSpec, RawRequest, RawResponse, ReadResult, UploadedPart } from '../connector';
 import type { PathConnector, PathEntry, PathChunkWriter } from '../path-connector';
 import { checkPart, partsInOrder } from '../parts';
 import { checkPageSize, decodeCursor, encodeCursor, pageBy } from '../paging';
@@ -26,11 +26,12 @@ import { SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
 import { parseContentRange } from '../s3/s3.mapper';
 import type { AzureConfig } from './azure.config';
+import { azureRaw } from './azure.raw';
 import { fileEntry, folderEntry, toAppError } from './azure.mapper';
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, type PipelineRequest } from '@azure/core-rest-pipeline';
 import { toHttpHeadersLike } from '@azure/core-http-compat';
 import type { HttpOperationResponse, IHttpClient, WebResource } from '@azure/storage-blob';
-import { guardedAgents, type OutboundPolicy } from '@app/common';
+import { guardedAgents } from '@app/common';
 import type { ConnectorDeps } from '../registry';
 
 const MiB = 1024 * 1024;
@@ -48,17 +49,19 @@ export class AzureConnector implements PathConnector {
     minPartSize: 1,
     maxPartSize: 4000 * MiB,
     maxParts: 50000,
-    rawPassthrough: false,
+    rawPassthrough: true,
   };
   readonly features = AzureConnector.features;
   private readonly container: ContainerClient;
   private readonly prefix: string;
   private readonly upstream = upstreamFor('azure', toAppError);
+  private readonly agents: ReturnType<typeof guardedAgents>;
 
   constructor(config: AzureConfig, deps: ConnectorDeps) {
     // Retries are ours (UpstreamError only; never on throttling). Every connection follows the
     // outbound address policy: the endpoint is user-given.
-    const options: StoragePipelineOptions = { retryOptions: { maxTries: 1 }, httpClient: guardedHttpClient(deps.outbound) };
+    this.agents = guardedAgents(deps.outbound);
+    const options: StoragePipelineOptions = { retryOptions: { maxTries: 1 }, httpClient: guardedHttpClient(this.agents) };
     const service =
       'connectionString' in config
         ? BlobServiceClient.fromConnectionString(config.connectionString, options)
@@ -69,6 +72,11 @@ export class AzureConnector implements PathConnector {
           );
     this.container = service.getContainerClient(config.container);
     this.prefix = config.prefix ?? '';
+  }
+
+  /** A request of the client's own on the account's container (POST /v1/accounts/{id}/raw), signed with its key. */
+  async raw(request: RawRequest): Promise<RawResponse> {
+    return this.upstream.call('raw', () => azureRaw({ containerUrl: this.container.url, credential: this.container.credential }, this.agents, request));
   }
 
   private name(path: string): string {
@@ -360,9 +368,8 @@ export class AzureConnector implements PathConnector {
  * follow the outbound address policy (the storage SDK takes a client of its
  * older interface, so the request is carried over field by field).
  */
-function guardedHttpClient(policy: OutboundPolicy): IHttpClient {
+function guardedHttpClient({ httpAgent, httpsAgent }: ReturnType<typeof guardedAgents>): IHttpClient {
   const inner = createDefaultHttpClient();
-  const { httpAgent, httpsAgent } = guardedAgents(policy);
   return {
     sendRequest: async (req: WebResource) => {
       const request = createPipelineRequest({

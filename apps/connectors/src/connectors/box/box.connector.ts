@@ -22,6 +22,8 @@ import { resolveRange } from '../range';
 import type { ConnectorDeps } from '../registry';
 import { forwardErrors, SliceStream } from '../streams';
 import { upstreamFor, type Upstream } from '../upstream';
+import { oauthRaw, oauthRawRoots } from '../raw/oauth-raw';
+import type { RawRequest, RawResponse } from '../raw/raw-request';
 import { isAllowedHost, type BoxConfig } from './box.config';
 import { entryOf, ITEM_FIELDS, mapBoxFailure, parseContentRange, refOf, ROOT_FOLDER_ID, type BoxItem, type BoxRef } from './box.mapper';
 import { BoxUploads, peek, type UploadTarget } from './box-upload';
@@ -53,7 +55,7 @@ export class BoxConnector implements Connector {
     canHaveEmptyFolders: true,
     rangedReads: true,
     checksums: ['sha1'],
-    rawPassthrough: false,
+    rawPassthrough: true,
   };
   readonly features = BoxConnector.features;
 
@@ -69,6 +71,11 @@ export class BoxConnector implements Connector {
     this.api = new OAuthApi({ tokens: deps.tokens, outbound: deps.outbound, mapFailure: mapBoxFailure });
     this.upstream = upstreamFor('box', (err, op) => (err instanceof AppError ? err : new UpstreamError(undefined, `Box ${op} failed.`)));
     this.uploads = new BoxUploads(this.api, this.upstream, config.uploadUrl, config.uploadConcurrency);
+  }
+
+  /** A request of the client's own on the service's API with the account's token (POST /v1/accounts/{id}/raw). */
+  async raw(request: RawRequest): Promise<RawResponse> {
+    return this.upstream.call('raw', () => oauthRaw(this.api, oauthRawRoots(this.config.apiUrl, this.config.uploadUrl), request));
   }
 
   async list(folder: Locator, options: ListOptions): Promise<Page<Entry>> {

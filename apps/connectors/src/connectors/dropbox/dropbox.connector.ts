@@ -7,6 +7,8 @@ import { resolveRange } from '../range';
 import type { ConnectorDeps } from '../registry';
 import { SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
+import { oauthRaw, oauthRawRoots } from '../raw/oauth-raw';
+import type { RawRequest, RawResponse } from '../raw/raw-request';
 import { chunksOf } from './chunks';
 import { CONCURRENT_ALIGNMENT, DropboxChunkWriter, resumedSession } from './dropbox.chunk-writer';
 import type { DropboxConfig } from './dropbox.config';
@@ -66,7 +68,7 @@ export class DropboxConnector implements Connector {
     minPartSize: CONCURRENT_ALIGNMENT,
     maxPartSize: 37 * CONCURRENT_ALIGNMENT,
     maxParts: 2 ** 19 - 1,
-    rawPassthrough: false,
+    rawPassthrough: true,
   };
   readonly features = DropboxConnector.features;
   private readonly api: OAuthApi;
@@ -75,6 +77,11 @@ export class DropboxConnector implements Connector {
   constructor(private readonly config: DropboxConfig, deps: ConnectorDeps) {
     if (!deps.tokens) throw new InvalidParametersError('dropbox needs the account\'s OAuth access token.');
     this.api = new OAuthApi({ tokens: deps.tokens, outbound: deps.outbound, mapFailure: mapDropboxFailure });
+  }
+
+  /** A request of the client's own on the service's API with the account's token (POST /v1/accounts/{id}/raw). */
+  async raw(request: RawRequest): Promise<RawResponse> {
+    return this.upstream.call('raw', () => oauthRaw(this.api, oauthRawRoots(this.config.apiUrl, this.config.contentUrl), request));
   }
 
   async list(folder: Locator, options: ListOptions): Promise<Page<Entry>> {

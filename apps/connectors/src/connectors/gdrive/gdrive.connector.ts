@@ -8,6 +8,8 @@ import { resolveRange } from '../range';
 import type { ConnectorDeps } from '../registry';
 import { forwardErrors, SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
+import { oauthRaw, oauthRawRoots } from '../raw/oauth-raw';
+import type { RawRequest, RawResponse } from '../raw/raw-request';
 import type { GdriveConfig } from './gdrive.config';
 import { FILE_FIELDS, FOLDER_MIME, isFolder, isNative, LIST_FIELDS, mapFailure, quote, ROOT_ENTRY, toEntry, type DriveFile, type DriveFileList } from './gdrive.mapper';
 import { GdriveUploader, type UploadTarget } from './gdrive.upload';
@@ -44,7 +46,7 @@ export class GdriveConnector implements Connector {
     canHaveEmptyFolders: true,
     rangedReads: true,
     checksums: ['md5'],
-    rawPassthrough: false,
+    rawPassthrough: true,
   };
   readonly features = GdriveConnector.features;
   private readonly api: OAuthApi;
@@ -64,6 +66,11 @@ export class GdriveConnector implements Connector {
 
   async close(): Promise<void> {
     this.api.close();
+  }
+
+  /** A request of the client's own on the service's API with the account's token (POST /v1/accounts/{id}/raw). */
+  async raw(request: RawRequest): Promise<RawResponse> {
+    return this.upstream.call('raw', () => oauthRaw(this.api, oauthRawRoots(this.config.apiUrl, this.config.uploadUrl), request));
   }
 
   async list(folder: Locator, options: ListOptions): Promise<Page<Entry>> {

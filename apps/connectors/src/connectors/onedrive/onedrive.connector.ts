@@ -15,6 +15,8 @@ import { resolveRange } from '../range';
 import type { ConnectorDeps } from '../registry';
 import { forwardErrors, SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
+import { oauthRaw, oauthRawRoots } from '../raw/oauth-raw';
+import type { RawRequest, RawResponse } from '../raw/raw-request';
 import type { OnedriveConfig } from './onedrive.config';
 import { entryOf, FragmentOverlapError, mapFailure, parentOf, rootEntry, toAppError, type AsyncJobStatus, type DriveItem, type DriveItemPage } from './onedrive.mapper';
 import { QuickXorHash } from './quickxor';
@@ -52,7 +54,7 @@ export class OnedriveConnector implements Connector {
     rangedReads: true,
     // Every drive type reports quickXorHash; sha1Hash/sha256Hash only some (kept in raw).
     checksums: ['quickxor'],
-    rawPassthrough: false,
+    rawPassthrough: true,
   };
   readonly features = OnedriveConnector.features;
   private readonly api: OAuthApi;
@@ -64,6 +66,11 @@ export class OnedriveConnector implements Connector {
     if (!deps.tokens) throw new InvalidParametersError('The OneDrive connector needs the account’s OAuth tokens.');
     this.base = config.apiUrl;
     this.api = new OAuthApi({ tokens: deps.tokens, outbound: deps.outbound, mapFailure });
+  }
+
+  /** A request of the client's own on the service's API with the account's token (POST /v1/accounts/{id}/raw). */
+  async raw(request: RawRequest): Promise<RawResponse> {
+    return this.upstream.call('raw', () => oauthRaw(this.api, oauthRawRoots(this.config.apiUrl), request));
   }
 
   async list(folder: Locator, options: ListOptions): Promise<Page<Entry>> {

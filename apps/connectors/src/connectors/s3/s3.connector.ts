@@ -26,7 +26,7 @@ import {
   PermissionDeniedError,
   UpstreamError,
 } from '@app/common';
-import type { ByteRange, ChunkWriterOptions, Features, ListOptions, Page, PartSpec, PresignOptions, ReadResult, UploadedPart } from '../connector';
+import type { ByteRange, ChunkWriterOptions, Features, RawRequest, RawResponse, ListOptions, Page, PartSpec, PresignOptions, ReadResult, UploadedPart } from '../connector';
 import type { PathConnector, PathEntry, PathChunkWriter } from '../path-connector';
 import { checkPart, partsInOrder } from '../parts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../paging';
@@ -35,6 +35,7 @@ import { resolveRange } from '../range';
 import { CountingStream, SliceStream } from '../streams';
 import { upstreamFor } from '../upstream';
 import type { S3Config } from './s3.config';
+import { s3Raw } from './s3.raw';
 import { fileEntry, folderEntry, parseContentRange, toAppError } from './s3.mapper';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { guardedAgents } from '@app/common';
@@ -56,7 +57,7 @@ export class S3Connector implements PathConnector {
     minPartSize: 5 * MiB,
     maxPartSize: 5 * 1024 * MiB,
     maxParts: 10000,
-    rawPassthrough: false,
+    rawPassthrough: true,
   };
   readonly features = S3Connector.features;
   private readonly client: S3Client;
@@ -65,8 +66,10 @@ export class S3Connector implements PathConnector {
   private readonly upstream = upstreamFor('s3', toAppError);
   private readonly multipartCopyAbove: number;
   private readonly multipartCopyPartSize: number;
+  private readonly agents: ReturnType<typeof guardedAgents>;
 
-  constructor(config: S3Config, deps: ConnectorDeps) {
+  constructor(private readonly config: S3Config, deps: ConnectorDeps) {
+    this.agents = guardedAgents(deps.outbound);
     this.bucket = config.bucket;
     this.multipartCopyAbove = config.multipartCopyAbove ?? 5 * 1024 * MiB;
     this.multipartCopyPartSize = config.multipartCopyPartSize ?? 512 * MiB;
@@ -82,7 +85,7 @@ export class S3Connector implements PathConnector {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       // Every connection follows the outbound address policy (a user-given endpoint may name an internal host).
-      requestHandler: new NodeHttpHandler(guardedAgents(deps.outbound)),
+      requestHandler: new NodeHttpHandler(this.agents),
     });
   }
 
@@ -105,6 +108,11 @@ export class S3Connector implements PathConnector {
       ? new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), ContentType: options.contentType })
       : new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) });
     return getSignedUrl(this.client, command, { expiresIn: options.expiresInS });
+  }
+
+  /** A request of the client's own on the account's bucket (POST /v1/accounts/{id}/raw), signed with its keys. */
+  async raw(request: RawRequest): Promise<RawResponse> {
+    return this.upstream.call('raw', () => s3Raw(this.config, this.agents, request));
   }
 
   /** One-key listing of the root prefix (HeadBucket carries no error code, so a bad key would read as 403). */

@@ -7,13 +7,14 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '@app/common';
-import type { ByteRange, Features, ListOptions, Page, ReadResult } from '../connector';
+import type { ByteRange, Features, ListOptions, Page, RawRequest, RawResponse, ReadResult } from '../connector';
 import type { PathConnector, PathEntry } from '../path-connector';
 import { pageBy, pageByName } from '../paging';
 import { checkPath, isSameOrBelow, joinPath, parentOf } from '../paths';
 import { resolveRange } from '../range';
 import { upstreamFor } from '../upstream';
 import type { WebdavConfig } from './webdav.config';
+import { webdavRaw } from './webdav.raw';
 import { toAppError, toEntry } from './webdav.mapper';
 import { guardedAgents } from '@app/common';
 import type { ConnectorDeps } from '../registry';
@@ -26,16 +27,23 @@ export class WebdavConnector implements PathConnector {
     canHaveEmptyFolders: true,
     rangedReads: true,
     checksums: [],
-    rawPassthrough: false,
+    rawPassthrough: true,
   };
   readonly features = WebdavConnector.features;
   private readonly client: WebDAVClient;
   private readonly upstream = upstreamFor('webdav', toAppError);
+  private readonly agents: ReturnType<typeof guardedAgents>;
 
-  constructor(config: WebdavConfig, deps: ConnectorDeps) {
+  constructor(private readonly config: WebdavConfig, deps: ConnectorDeps) {
     // Every connection, redirects included, follows the outbound address policy: a server
     // may redirect to an internal address, which the agents refuse.
-    this.client = createClient(config.url, { username: config.username, password: config.password, ...guardedAgents(deps.outbound) });
+    this.agents = guardedAgents(deps.outbound);
+    this.client = createClient(config.url, { username: config.username, password: config.password, ...this.agents });
+  }
+
+  /** A request of the client's own below the account's collection (POST /v1/accounts/{id}/raw), with its credentials. */
+  async raw(request: RawRequest): Promise<RawResponse> {
+    return this.upstream.call('raw', () => webdavRaw(this.config, this.agents, request));
   }
 
   private dav(path: string): string {
