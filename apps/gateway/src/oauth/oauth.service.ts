@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import {
-  AppError, InvalidParametersError, OAuthAuthorize, OOB_REDIRECT_URI, OAuthCallback, OAuthToken, RPC_CLIENT, RpcClient,
+  AppError, FORM_SERVICE_NAMES, InvalidParametersError, OAuthAuthorize, OAuthFormSubmit, OOB_REDIRECT_URI, OAuthCallback, OAuthToken, RPC_CLIENT, RpcClient,
   type BrowserStep, type OAuthTokenReply,
 } from '@app/common';
+import { configFromForm, formValues } from './connect-form.fields';
 import { parseAuthorization } from '../access/access.guard';
 import { BearerGrants } from '../access/bearer-grants.service';
 import { AppService } from '../apps/app.service';
@@ -62,6 +63,25 @@ export class OAuthGatewayService {
       });
     } catch {
       return { page: 'The sign-in could not be completed because a service is not available. Please start again from the app.' };
+    }
+  }
+
+  /**
+   * The connect form came back. Its hidden `state` is the only key (auth
+   * consumes it and knows the app); `service` says which fields to read.
+   * Returns the next step and the non-secret values to show again on a refusal.
+   */
+  async submitForm(body: Record<string, unknown>, requestId: string): Promise<{ step: BrowserStep; values?: Record<string, string> }> {
+    const state = str(body.state);
+    const service = FORM_SERVICE_NAMES.find((s) => s === body.service);
+    if (!state || !service) {
+      return { step: { page: 'This form is incomplete. Start connecting the account again from the app.' } };
+    }
+    try {
+      const step = await this.rpc.call(OAuthFormSubmit, { requestId, appId: 'unauthenticated' }, { state: state.slice(0, 256), config: configFromForm(service, body) });
+      return { step, values: formValues(service, body) };
+    } catch {
+      return { step: { page: 'The account could not be connected because a service is not available. Please start again from the app.' } };
     }
   }
 

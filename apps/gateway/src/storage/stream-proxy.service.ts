@@ -29,27 +29,7 @@ export class StreamProxy {
    *   percent-encoded, dots included, so no id (`..`, `%2e%2e`, `a/b`) can change which route is called.
    */
   async forward(req: Request, res: Response, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string> = {}): Promise<void> {
-    const path = segments.map((s) => encodeURIComponent(s).replace(/\./g, '%2E')).join('/');
-    const url = new URL(`/internal/v1/accounts/${meta.accountId}/${path}`, this.base);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { 'x-internal-token': this.config.INTERNAL_TOKEN, 'x-app-id': meta.appId, 'x-request-id': meta.requestId };
-    if (meta.traceparent) headers.traceparent = meta.traceparent;
-    for (const name of PASSED_ON) {
-      const value = req.header(name);
-      if (value !== undefined) headers[name] = value;
-    }
-    const hasBody = method !== 'GET';
-    if (!hasBody) delete headers['content-length'], delete headers['transfer-encoding'];
-
-    const upstream = await new Promise<IncomingMessage>((resolve, reject) => {
-      const out = httpRequest(url, { method, headers }, resolve);
-      out.on('error', reject);
-      if (hasBody) pipeline(req, out).catch(reject);
-      else out.end();
-    }).catch((err) => {
-      throw new ServiceUnavailableError(`The connectors service is not available (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
-    });
-
+    const upstream = await this.open(req, meta, method, segments, query);
     const status = upstream.statusCode ?? 502;
     if (status >= 400) {
       sendError(res, await publicErrorOf(upstream, status), meta.requestId);
@@ -66,6 +46,41 @@ export class StreamProxy {
       // The client or the connectors hung up mid-body; nothing more can be said on this response.
       if (!res.headersSent) sendError(res, new ServiceUnavailableError('The transfer was interrupted.'), meta.requestId);
     }
+  }
+
+  /**
+   * Sends the request body to the connectors and waits for their answer without
+   * passing it on: for a step of a larger exchange (a File Picker upload chunk).
+   * @throws AppError the connectors' error, in the public shape
+   */
+  async send(req: Request, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string> = {}): Promise<void> {
+    const upstream = await this.open(req, meta, method, segments, query);
+    const status = upstream.statusCode ?? 502;
+    if (status >= 400) throw await publicErrorOf(upstream, status);
+    upstream.resume();
+  }
+
+  private async open(req: Request, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string>): Promise<IncomingMessage> {
+    const path = segments.map((s) => encodeURIComponent(s).replace(/\./g, '%2E')).join('/');
+    const url = new URL(`/internal/v1/accounts/${meta.accountId}/${path}`, this.base);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { 'x-internal-token': this.config.INTERNAL_TOKEN, 'x-app-id': meta.appId, 'x-request-id': meta.requestId };
+    if (meta.traceparent) headers.traceparent = meta.traceparent;
+    for (const name of PASSED_ON) {
+      const value = req.header(name);
+      if (value !== undefined) headers[name] = value;
+    }
+    const hasBody = method !== 'GET';
+    if (!hasBody) delete headers['content-length'], delete headers['transfer-encoding'];
+
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const out = httpRequest(url, { method, headers }, resolve);
+      out.on('error', reject);
+      if (hasBody) pipeline(req, out).catch(reject);
+      else out.end();
+    }).catch((err) => {
+      throw new ServiceUnavailableError(`The connectors service is not available (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+    });
   }
 }
 
