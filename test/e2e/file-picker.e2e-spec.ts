@@ -61,6 +61,193 @@ describe('File Picker', () => {
     await s3?.stop();
   });
 
+  describe('back end', () => {
+    let other: { id: string; apiKey: string };
+    const OTHER_ORIGIN = 'http://127.0.0.1:3';
+    const APP_REDIRECT = 'http://127.0.0.1:1/app/connected';
+
+    beforeAll(async () => {
+      other = await createApp(stack, 'another app');
+      await admin(api().put(`/v1/admin/apps/${other.id}/origins`)).send({ origins: [OTHER_ORIGIN] }).expect(200);
+      await admin(api().put(`/v1/admin/apps/${app.id}/redirect_uris`)).send({ redirect_uris: [APP_REDIRECT] }).expect(200);
+    });
+
+    it('lists the services the app can connect, with the capabilities the picker filters on', async () => {
+      const res = await api().get('/v1/public/services/').query({ apis: 'storage', app_id: app.id, retrieve_properties: 'true' }).expect(200);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.body).toMatchObject({ type: 'object_list', api: 'meta', next_page: null });
+      const names = res.body.objects.map((s: { name: string }) => s.name);
+      // Credential services through the connect form; no OAuth service is configured here; never the server's own disk.
+      expect(names.sort()).toEqual(['azure', 'ftp', 's3', 's3_compatible', 'sftp', 'webdav']);
+      const s3Service = res.body.objects.find((s: { name: string }) => s.name === 's3');
+      expect(s3Service).toMatchObject({ friendly_name: 'Amazon S3', category: 'object_store', auth_type: 'credentials', type: 'service' });
+      expect(s3Service.properties.capabilities['storage.folders.list']).toEqual([{ result: true }]);
+      expect(s3Service.properties.capabilities['storage.folders.read']).toEqual([{ result: true }]);
+      expect(s3Service.properties.capabilities['storage.multipart']).toEqual([{ result: true }]);
+      // Without retrieve_properties (the 2.3 picker), no properties.
+      const plain = await api().get('/v1/public/services').query({ apis: 'storage', app_id: app.id }).expect(200);
+      expect(plain.body.objects[0].properties).toBeUndefined();
+      await api().get('/v1/public/services').query({ apis: 'storage' }).expect(400);
+      await api().get('/v1/public/services').query({ app_id: 'no-such-app' }).expect(404);
+    });
+
+    it('answers the picker\'s config request', async () => {
+      await api().get('/file-picker/config/').query({ app_id: app.id, origin: host.origin }).expect(200, { user_data: {} });
+      await api().get('/file-picker/config/').query({ app_id: 'no-such-app' }).expect(404);
+    });
+
+    it('allows CORS for the app\'s registered origins only', async () => {
+      const preflight = (path: string, origin: string) => api().options(path).set('Origin', origin).set('Access-Control-Request-Method', 'GET')
+        .set('Access-Control-Request-Headers', 'authorization, x-kloudless-source, content-type');
+      const ok = await preflight(`/v1/public/services?app_id=${app.id}`, host.origin).expect(204);
+      expect(ok.headers['access-control-allow-origin']).toBe(host.origin);
+      expect(ok.headers['access-control-allow-headers']).toBe('authorization, x-kloudless-source, content-type');
+      expect(ok.headers['access-control-allow-methods']).toContain('DELETE');
+      expect((await preflight('/v1/accounts/1/storage/folders/root', host.origin).expect(204)).headers['access-control-allow-origin']).toBe(host.origin);
+      // Another app's origin, for this app's route; an origin nobody registered.
+      expect((await preflight(`/v1/public/services?app_id=${app.id}`, OTHER_ORIGIN).expect(204)).headers['access-control-allow-origin']).toBeUndefined();
+      expect((await preflight('/v1/accounts/1/storage/folders/root', 'https://evil.example').expect(204)).headers['access-control-allow-origin']).toBeUndefined();
+      // Actual responses: readable by the origin when the app they were served for registered it.
+      const listed = await asApp(api().get(`/v1/accounts/${uploads}`)).set('Origin', host.origin).expect(200);
+      expect(listed.headers['access-control-allow-origin']).toBe(host.origin);
+      expect(listed.headers['access-control-expose-headers']).toContain('X-Request-Id');
+      expect((await asApp(api().get(`/v1/accounts/${uploads}`)).set('Origin', OTHER_ORIGIN).expect(200)).headers['access-control-allow-origin']).toBeUndefined();
+      expect((await api().get('/v1/public/services').query({ app_id: app.id }).set('Origin', OTHER_ORIGIN).expect(200)).headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    describe('the connect form', () => {
+      const authorize = (params: Record<string, string>) => api().get('/v1/oauth/').query({ client_id: app.id, state: 'app-state', ...params });
+      const popupParams = () => ({ response_type: 'token', redirect_uri: 'urn:ietf:wg:oauth:2.0:oob', origin: host.origin, request_id: 'req-1', referrer: 'picker' });
+      const stateOf = (html: string) => /name="state" value="([^"]+)"/.exec(html)![1];
+      const s3Fields = (accessKeyId: string) => ({
+        service: 's3', bucket: s3.config.bucket, region: 'us-east-1', accessKeyId, secretAccessKey: secretKey, endpoint: s3.config.endpoint!, forcePathStyle: 'on',
+      });
+      const submit = (fields: Record<string, string>) => api().post('/v1/oauth/form').type('form').send(fields);
+
+      it('is shown for a credential service, with fields per service, and refuses framing', async () => {
+        const res = await authorize({ ...popupParams(), scope: 'sftp:normal.storage sftp:normal.basic' }).expect(200);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.headers['x-frame-options']).toBe('DENY');
+        expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+        for (const field of ['host', 'port', 'username', 'password', 'privateKey']) expect(res.text).toContain(`name="${field}"`);
+        // The server's own disk is not offered to end users.
+        const local = await authorize({ ...popupParams(), scope: 'local:normal.storage' }).expect(200);
+        expect(local.text).toContain('invalid_scope');
+        expect(local.text).not.toContain('<form');
+        // An origin the app did not register gets a page that posts nothing.
+        const refused = await authorize({ ...popupParams(), origin: OTHER_ORIGIN, scope: 's3:normal.storage' }).expect(400);
+        expect(refused.text).not.toContain('<form');
+      });
+
+      it('shows what is wrong on the form, with a new state each time, and never accepts a state twice', async () => {
+        const form = await authorize({ ...popupParams(), scope: 's3:normal.storage' }).expect(200);
+        const first = stateOf(form.text);
+        const missing = await submit({ state: first, service: 's3', bucket: s3.config.bucket }).expect(400);
+        expect(missing.text).toMatch(/region|accessKeyId/);
+        expect(missing.text).not.toMatch(/at .*\.js:\d+/); // no stack trace
+        const second = stateOf(missing.text);
+        expect(second).not.toBe(first);
+        const wrong = await submit({ state: second, ...s3Fields('WRONGKEY') }).expect(400);
+        expect(wrong.text).toContain('credentials');
+        expect(wrong.text).not.toContain(secretKey);
+        // The refused states are spent: replaying one connects nothing.
+        const replay = await submit({ state: second, ...s3Fields('S3RVER') }).expect(400);
+        expect(replay.text).toContain('already sent');
+        const forged = await submit({ state: 'made-up', ...s3Fields('S3RVER') }).expect(400);
+        expect(forged.text).not.toContain('<form');
+        const accounts = await asApp(api().get('/v1/accounts')).expect(200);
+        expect(accounts.body.objects.map((a: { service: string }) => a.service)).toEqual(['local']);
+      });
+
+      it('ends the popup flow like OAuth: the token posted to the registered origin', async () => {
+        const form = await authorize({ ...popupParams(), scope: 's3:normal.storage s3:normal.basic' }).expect(200);
+        const done = await submit({ state: stateOf(form.text), ...s3Fields('S3RVER') }).expect(200);
+        const message = JSON.parse(JSON.parse(/postMessage\(("kloudless:.*?"), /.exec(done.text)![1]).slice('kloudless:'.length));
+        expect(done.text).toContain(`, ${JSON.stringify(host.origin)})`);
+        expect(message).toMatchObject({ id: 'req-1', data: { token_type: 'bearer', state: 'app-state', scope: 's3:normal.storage s3:normal.basic' } });
+        // The token reads its own account, also through the app-wide list the picker calls.
+        const bearer = (req: request.Test) => req.set('Authorization', `Bearer ${message.data.access_token}`);
+        const own = await bearer(api().get('/v1/accounts/')).query({ active: 'True' }).expect(200);
+        expect(own.body).toMatchObject({ type: 'object_list', count: 1, objects: [{ id: message.data.account_id, service: 's3' }] });
+        await bearer(api().get('/v1/accounts/me/storage/folders/root/contents')).expect(200);
+        await bearer(api().get(`/v1/accounts/${uploads}`)).expect(403);
+        await bearer(api().delete('/v1/accounts/me')).expect(204);
+      });
+
+      it('ends the code flow with a redirect and a one-time code', async () => {
+        const form = await authorize({ response_type: 'code', redirect_uri: APP_REDIRECT, scope: 's3:normal.storage' }).expect(200);
+        const done = await submit({ state: stateOf(form.text), ...s3Fields('S3RVER') }).expect(302);
+        const back = new URL(done.headers.location);
+        expect(`${back.origin}${back.pathname}`).toBe(APP_REDIRECT);
+        expect(back.searchParams.get('state')).toBe('app-state');
+        const token = await api().post('/v1/oauth/token').type('form')
+          .send({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: APP_REDIRECT, client_id: app.id, client_secret: app.apiKey }).expect(200);
+        await api().get('/v1/accounts/me').set('Authorization', `Bearer ${token.body.access_token}`).expect(200);
+        await asApp(api().delete(`/v1/accounts/${token.body.account_id}`)).expect(204);
+      });
+    });
+
+    describe('the drop endpoint', () => {
+      const CHUNK = 5 * 1024 * 1024;
+      const drop = (method: 'get' | 'post' | 'delete', appId = app.id) => api()[method](`/drop/${appId}`).set('Origin', host.origin).set('X-Picker-Id', 'picker-1').set('X-Kloudless-Source', 'file-picker/2.3.3');
+      const sendChunk = (query: Record<string, string | number>, body: Buffer) => drop('post').query(query).set('Content-Type', 'application/octet-stream').send(body);
+      const contentsOf = async (fileId: string) => (await asApp(api().get(`/v1/accounts/${uploads}/storage/files/${fileId}/contents`)).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      }).expect(200)).body as Buffer;
+
+      it('tells the chunk size where the app has an upload location', async () => {
+        const res = await drop('get').expect(200);
+        expect(res.body).toEqual({ chunk_size: CHUNK });
+        expect(res.headers['access-control-allow-origin']).toBe(host.origin);
+        await drop('get', other.id).expect(404);
+      });
+
+      it('takes a one-chunk file into the upload location', async () => {
+        const bytes = randomBytes(1000);
+        const res = await sendChunk({ name: 'small.bin', file_id: 'f1', file_size: bytes.length }, bytes).expect(201);
+        expect(res.body).toMatchObject({ name: 'small.bin', size: 1000, account: uploads, type: 'file' });
+        expect(Buffer.compare(await contentsOf(res.body.id), bytes)).toBe(0);
+      });
+
+      it('assembles chunks into one file, streamed part by part', async () => {
+        const bytes = randomBytes(2 * CHUNK + 12_345);
+        const query = (chunk: number) => ({ name: 'big.bin', chunk, chunks: 3, file_id: 'f2', file_size: bytes.length });
+        expect((await sendChunk(query(0), bytes.subarray(0, CHUNK)).expect(200)).body).toEqual({ chunk: 0, chunks: 3 });
+        await sendChunk(query(1), bytes.subarray(CHUNK, 2 * CHUNK)).expect(200);
+        const done = await sendChunk(query(2), bytes.subarray(2 * CHUNK)).expect(200);
+        expect(done.body).toMatchObject({ name: 'big.bin', size: bytes.length, account: uploads });
+        expect(Buffer.compare(await contentsOf(done.body.id), bytes)).toBe(0);
+        const logs = readFileSync(join(stack.logDir, 'gateway.log'), 'utf8');
+        expect(logs).toMatch(/"source":"file-picker\/2\.3\.3"/);
+      });
+
+      it('drops a cancelled upload, and its later chunks find nothing', async () => {
+        const bytes = randomBytes(CHUNK + 10);
+        const query = (chunk: number) => ({ name: 'cancelled.bin', chunk, chunks: 2, file_id: 'f3', file_size: bytes.length });
+        await sendChunk(query(0), bytes.subarray(0, CHUNK)).expect(200);
+        await drop('delete').query({ file_id: 'f3' }).expect(204);
+        await sendChunk(query(1), bytes.subarray(CHUNK)).expect(404);
+        const names = (await asApp(api().get(`/v1/accounts/${uploads}/storage/folders/root/contents`)).expect(200)).body.objects.map((o: { name: string }) => o.name);
+        expect(names).not.toContain('cancelled.bin');
+      });
+
+      it('refuses uploads from other origins, to accounts that are not upload locations, and bad chunk fields', async () => {
+        const bytes = randomBytes(10);
+        await api().post(`/drop/${app.id}`).query({ name: 'x.bin' }).set('Content-Type', 'application/octet-stream').send(bytes).expect(403);
+        await api().post(`/drop/${app.id}`).query({ name: 'x.bin' }).set('Origin', OTHER_ORIGIN).set('Content-Type', 'application/octet-stream').send(bytes).expect(403);
+        await drop('post', other.id).query({ name: 'x.bin' }).set('Content-Type', 'application/octet-stream').send(bytes).expect(403);
+        const s3Account = (await asApp(api().post('/v1/accounts')).send({ service: 's3', config: { ...s3.config, prefix: '' } }).expect(201)).body.id;
+        await sendChunk({ name: 'x.bin' }, bytes).set('X-Drop-Account', String(s3Account)).set('X-Drop-Folder', 'root').expect(404);
+        await sendChunk({ name: 'x.bin', chunk: 2, chunks: 2, file_id: 'f4', file_size: 10 }, bytes).expect(400);
+        await sendChunk({ chunk: 0, chunks: 1 }, bytes).expect(400);
+        await sendChunk({ name: 'x.bin', chunk: 1, chunks: 2, file_id: 'never-started', file_size: 20 }, bytes).expect(404);
+        await asApp(api().delete(`/v1/accounts/${s3Account}`)).expect(204);
+      });
+    });
+  });
+
   describe('in headless Chromium', () => {
     let browser: Browser;
     let page: Page;
@@ -70,7 +257,7 @@ describe('File Picker', () => {
       await p.screenshot({ path: join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`) });
     };
     const frame = () => page.frameLocator('iframe.kloudless-modal');
-    const events = () => page.evaluate(() => (window as unknown as { pickerEvents: Array<{ name: string; data: unknown }> }).pickerEvents);
+    const events = () => page.evaluate(() => (globalThis as unknown as { pickerEvents: Array<{ name: string; data: unknown }> }).pickerEvents);
 
     beforeAll(async () => {
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -83,7 +270,7 @@ describe('File Picker', () => {
 
     it('connects S3 through the popup\'s connect form, browses, creates a folder, chooses a file and copies it to the upload location', async () => {
       await page.goto(host.appPageUrl);
-      await page.evaluate(() => (window as unknown as { openPicker: () => void }).openPicker());
+      await page.evaluate(() => (globalThis as unknown as { openPicker: () => void }).openPicker());
       const s3Tile = frame().locator('.service-list__item', { hasText: 'Amazon S3' });
       await s3Tile.waitFor();
       await shot(page, 'services');
@@ -137,7 +324,7 @@ describe('File Picker', () => {
       await report.click();
       await shot(page, 'file-selected');
       await frame().locator('.ftable__footer .btn--primary').click();
-      await page.waitForFunction(() => (window as unknown as { pickerEvents: Array<{ name: string }> }).pickerEvents.some((e) => e.name === 'success' || e.name === 'error'), undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => (globalThis as unknown as { pickerEvents: Array<{ name: string }> }).pickerEvents.some((e) => e.name === 'success' || e.name === 'error'), undefined, { timeout: 30_000 });
       await shot(page, 'chosen');
       const all = await events();
       expect(all.find((e) => e.name === 'error')).toBeUndefined();
