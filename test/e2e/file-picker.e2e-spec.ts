@@ -206,7 +206,7 @@ describe('File Picker', () => {
 
       it('takes a one-chunk file into the upload location', async () => {
         const bytes = randomBytes(1000);
-        const res = await sendChunk({ name: 'small.bin', file_id: 'f1', file_size: bytes.length }, bytes).expect(201);
+        const res = await sendChunk({ name: 'small.bin', file_id: 'f1', file_size: bytes.length }, bytes).expect(200);
         expect(res.body).toMatchObject({ name: 'small.bin', size: 1000, account: uploads, type: 'file' });
         expect(Buffer.compare(await contentsOf(res.body.id), bytes)).toBe(0);
       });
@@ -221,6 +221,19 @@ describe('File Picker', () => {
         expect(Buffer.compare(await contentsOf(done.body.id), bytes)).toBe(0);
         const logs = readFileSync(join(stack.logDir, 'gateway.log'), 'utf8');
         expect(logs).toMatch(/"source":"file-picker\/2\.3\.3"/);
+      });
+
+      it('takes chunks sent as forms too (plupload "multipart: true"), fields first, the file part streamed', async () => {
+        const bytes = randomBytes(CHUNK + 777);
+        const formChunk = (chunk: number, part: Buffer) => drop('post').field('name', 'form.bin').field('chunk', String(chunk)).field('chunks', '2')
+          .field('file_id', 'f5').field('file_size', String(bytes.length)).attach('file', part, 'blob');
+        await formChunk(0, bytes.subarray(0, CHUNK)).expect(200);
+        const done = await formChunk(1, bytes.subarray(CHUNK)).expect(200);
+        expect(done.body).toMatchObject({ name: 'form.bin', size: bytes.length });
+        expect(Buffer.compare(await contentsOf(done.body.id), bytes)).toBe(0);
+        const single = await drop('post').field('name', 'one-form.bin').attach('file', Buffer.from('hello'), 'blob').expect(200);
+        expect(Buffer.compare(await contentsOf(single.body.id), Buffer.from('hello'))).toBe(0);
+        await drop('post').field('name', 'no-file.bin').expect(400);
       });
 
       it('drops a cancelled upload, and its later chunks find nothing', async () => {

@@ -8,6 +8,7 @@ import {
   UploadLocationResolve, type MessageMeta, type PublicUploadLocation,
 } from '@app/common';
 import { StreamProxy } from '../storage/stream-proxy.service';
+import { readDropChunk, type DropChunk } from './drop-chunk';
 import { OriginPolicy } from './picker-cors';
 
 /**
@@ -25,6 +26,8 @@ interface DropUpload {
   accountId: number;
   sessionId: string;
   chunks: number;
+  partSize: number;
+  size: number;
 }
 
 const intParam = (v: unknown, name: string, fallback?: number): number => {
@@ -61,10 +64,17 @@ export class DropService {
 
   async receive(appId: string, req: Request, res: Response): Promise<void> {
     await this.requireOrigin(appId, req);
-    if (/multipart\/form-data/i.test(req.header('content-type') ?? '')) {
-      throw new InvalidParametersError('Send each chunk as the request body with its fields in the query string (plupload "multipart: false", as the File Picker does).');
+    const received = await readDropChunk(req);
+    try {
+      res.status(200).json(await this.store(appId, req, received));
+    } finally {
+      received.discard();
     }
-    const q = req.query as Record<string, unknown>;
+  }
+
+  /** Sends one chunk on: the whole file if it is the only one, else a part of the file's upload session. Replies what plupload gets back. */
+  private async store(appId: string, req: Request, received: DropChunk): Promise<unknown> {
+    const q = received.fields;
     const chunks = intParam(q.chunks, 'chunks', 1);
     const chunk = intParam(q.chunk, 'chunk', 0);
     if (chunks < 1 || chunks > MAX_CHUNKS || chunk >= chunks) throw new InvalidParametersError(`chunk must be below chunks, and chunks between 1 and ${MAX_CHUNKS}.`);
@@ -75,33 +85,34 @@ export class DropService {
     this.logger.info({ appId, accountId: location.account_id, chunk, chunks, source: sourceOf(req) }, 'gateway.drop.chunk');
 
     if (chunks === 1) {
-      await this.streams.forward(req, res, meta, 'POST', ['files'], { name, parent_id: location.folder_id, overwrite: 'false', raw: 'false' });
-      return;
+      // A form's file part has no length of its own: it goes on chunked.
+      const body = received.length === undefined ? { ...received.body, headers: { ...received.body.headers, 'transfer-encoding': 'chunked' } } : received.body;
+      return this.streams.send(body, meta, 'POST', ['files'], { name, parent_id: location.folder_id, overwrite: 'false', raw: 'false' });
     }
     const key = this.keyOf(appId, req, q.file_id);
+    const size = intParam(q.file_size, 'file_size');
     let upload: DropUpload;
     if (chunk === 0) {
-      const size = intParam(q.file_size, 'file_size');
-      const partSize = Number(req.header('content-length'));
-      if (!Number.isInteger(partSize) || partSize <= 0) throw new InvalidParametersError('A chunk needs a Content-Length.');
+      // The parts are the chunks: the first one's size (a form's file part: the size we announce) is the session's part size.
+      const partSize = received.length ?? DROP_CHUNK_SIZE;
+      if (partSize <= 0) throw new InvalidParametersError('A chunk needs a Content-Length.');
       const session = await this.rpc.call(MultipartCreate, meta, { parentId: location.folder_id, name, size, overwrite: false, partSize });
-      upload = { accountId: location.account_id, sessionId: session.id, chunks };
+      upload = { accountId: location.account_id, sessionId: session.id, chunks, partSize: session.part_size, size };
       await this.redis.set(key, JSON.stringify(upload), 'EX', UPLOAD_TTL_S);
     } else {
       const stored = await this.redis.get(key);
       if (!stored) throw new NotFoundError('This upload is unknown or expired; start it again from its first chunk.');
       upload = JSON.parse(stored) as DropUpload;
-      if (upload.chunks !== chunks) throw new InvalidParametersError(`This upload has ${upload.chunks} chunks, not ${chunks}.`);
+      if (upload.chunks !== chunks || upload.size !== size) throw new InvalidParametersError(`This upload has ${upload.chunks} chunks and ${upload.size} bytes.`);
     }
     const uploadMeta = { ...meta, accountId: upload.accountId };
-    await this.streams.send(req, uploadMeta, 'PUT', ['multipart', upload.sessionId], { part_number: String(chunk + 1) });
-    if (chunk < chunks - 1) {
-      res.status(200).json({ chunk, chunks });
-      return;
-    }
+    const length = received.length ?? Math.min(upload.partSize, upload.size - chunk * upload.partSize);
+    const body = { ...received.body, headers: { ...received.body.headers, 'content-length': String(length) } };
+    await this.streams.send(body, uploadMeta, 'PUT', ['multipart', upload.sessionId], { part_number: String(chunk + 1) });
+    if (chunk < chunks - 1) return { chunk, chunks };
     const file = await this.rpc.call(MultipartComplete, uploadMeta, { sessionId: upload.sessionId, rawData: false });
     await this.redis.del(key);
-    res.status(200).json(file);
+    return file;
   }
 
   /** `DELETE ?file_id=`: the picker cancelled; what was sent of the file is dropped. */

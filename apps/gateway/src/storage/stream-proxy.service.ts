@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -9,7 +10,17 @@ import { sendError } from '../http/send-error';
 /** Headers of the connectors' answer a client may see. */
 const PASSED_BACK = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'retry-after', 'last-modified', 'etag'];
 /** Headers of the client's request the connectors need. */
-const PASSED_ON = ['content-type', 'content-length', 'transfer-encoding', 'range'];
+const PASSED_ON = ['content-type', 'content-length', 'transfer-encoding', 'range'] as const;
+
+/** A body for the connectors and its headers (of PASSED_ON): the client's request itself, or a part of it (a form's file). */
+export interface BodySource {
+  stream: Readable;
+  headers: Partial<Record<(typeof PASSED_ON)[number], string>>;
+}
+
+export function bodyOf(req: Request): BodySource {
+  return { stream: req, headers: Object.fromEntries(PASSED_ON.map((name) => [name, req.header(name)]).filter(([, v]) => v !== undefined)) };
+}
 
 /**
  * Pipes a request body to the connectors' internal stream endpoint and its
@@ -29,7 +40,7 @@ export class StreamProxy {
    *   percent-encoded, dots included, so no id (`..`, `%2e%2e`, `a/b`) can change which route is called.
    */
   async forward(req: Request, res: Response, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string> = {}): Promise<void> {
-    const upstream = await this.open(req, meta, method, segments, query);
+    const upstream = await this.open(bodyOf(req), meta, method, segments, query);
     const status = upstream.statusCode ?? 502;
     if (status >= 400) {
       sendError(res, await publicErrorOf(upstream, status), meta.requestId);
@@ -53,21 +64,21 @@ export class StreamProxy {
    * passing it on: for a step of a larger exchange (a File Picker upload chunk).
    * @throws AppError the connectors' error, in the public shape
    */
-  async send(req: Request, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string> = {}): Promise<void> {
-    const upstream = await this.open(req, meta, method, segments, query);
+  async send(body: BodySource, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string> = {}): Promise<unknown> {
+    const upstream = await this.open(body, meta, method, segments, query);
     const status = upstream.statusCode ?? 502;
     if (status >= 400) throw await publicErrorOf(upstream, status);
-    upstream.resume();
+    return readJson(upstream);
   }
 
-  private async open(req: Request, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string>): Promise<IncomingMessage> {
+  private async open(body: BodySource, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string>): Promise<IncomingMessage> {
     const path = segments.map((s) => encodeURIComponent(s).replace(/\./g, '%2E')).join('/');
     const url = new URL(`/internal/v1/accounts/${meta.accountId}/${path}`, this.base);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const headers: Record<string, string> = { 'x-internal-token': this.config.INTERNAL_TOKEN, 'x-app-id': meta.appId, 'x-request-id': meta.requestId };
     if (meta.traceparent) headers.traceparent = meta.traceparent;
     for (const name of PASSED_ON) {
-      const value = req.header(name);
+      const value = body.headers[name];
       if (value !== undefined) headers[name] = value;
     }
     const hasBody = method !== 'GET';
@@ -76,7 +87,7 @@ export class StreamProxy {
     return new Promise<IncomingMessage>((resolve, reject) => {
       const out = httpRequest(url, { method, headers }, resolve);
       out.on('error', reject);
-      if (hasBody) pipeline(req, out).catch(reject);
+      if (hasBody) pipeline(body.stream, out).catch(reject);
       else out.end();
     }).catch((err) => {
       throw new ServiceUnavailableError(`The connectors service is not available (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
@@ -90,15 +101,8 @@ export class StreamProxy {
  * error of the same status: internal text never reaches the client.
  */
 async function publicErrorOf(upstream: IncomingMessage, status: number): Promise<AppError> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of upstream) {
-    size += (chunk as Buffer).length;
-    if (size > 64 * 1024) break;
-    chunks.push(chunk as Buffer);
-  }
   try {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<PublicError>;
+    const body = (await readJson(upstream)) as Partial<PublicError>;
     if (typeof body.error_code === 'string' && (ERROR_CODES as Record<string, number>)[body.error_code] !== undefined && typeof body.message === 'string') {
       return AppError.fromPublic(body as PublicError);
     }
@@ -107,4 +111,16 @@ async function publicErrorOf(upstream: IncomingMessage, status: number): Promise
   }
   const code = (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c] === status) ?? 'bad_gateway';
   return new AppError(code, status === 404 ? 'Not found.' : 'The storage service answered with an error.');
+}
+
+/** A small JSON answer (at most 64 KiB read); what is not JSON throws. */
+async function readJson(upstream: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of upstream) {
+    size += (chunk as Buffer).length;
+    if (size > 64 * 1024) break;
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
