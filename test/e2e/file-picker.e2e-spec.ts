@@ -51,7 +51,11 @@ describe('File Picker', () => {
     // The app's own storage: a local folder, its default upload location.
     uploads = (await asApp(api().post('/v1/accounts')).send({ service: 'local', config: { path: 'uploads' } }).expect(201)).body.id;
     await asApp(api().post('/v1/upload_locations')).send({ account_id: uploads, folder_id: 'root' }).expect(201);
-    host = await startPickerHost(stack.gatewayUrl, app.id, { services: ['all'], copy_to_upload_location: 'sync', create_folder: true });
+    host = await startPickerHost(stack.gatewayUrl, app.id, {
+      chooser: { services: ['all'], copy_to_upload_location: 'sync', create_folder: true },
+      // Uploads from the user's computer only: no storage service, no accounts kept from the other picker.
+      computer: { services: [], computer: true, persist: 'none' },
+    });
     await admin(api().put(`/v1/admin/apps/${app.id}/origins`)).send({ origins: [host.origin] }).expect(200);
   });
 
@@ -269,8 +273,13 @@ describe('File Picker', () => {
       step += 1;
       await p.screenshot({ path: join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`) });
     };
-    const frame = () => page.frameLocator('iframe.kloudless-modal');
-    const events = () => page.evaluate(() => (globalThis as unknown as { pickerEvents: Array<{ name: string; data: unknown }> }).pickerEvents);
+    /** The iframe of each picker on the app page (told apart by their options in its URL). */
+    const frame = (key = 'chooser') => page.frameLocator(key === 'chooser' ? `iframe.kloudless-modal[src*='persist="local"']` : `iframe.kloudless-modal[src*='persist="none"']`);
+    type Recorded = Array<{ name: string; data: unknown }>;
+    const events = (key = 'chooser') => page.evaluate((k) => (globalThis as unknown as { pickerEvents: Record<string, Recorded> }).pickerEvents[k], key);
+    const open = (key: string) => page.evaluate((k) => (globalThis as unknown as { openPicker: (key: string) => void }).openPicker(k), key);
+    const ended = (key: string) => page.waitForFunction((k) => (globalThis as unknown as { pickerEvents: Record<string, Recorded> }).pickerEvents[k]
+      .some((e) => e.name === 'success' || e.name === 'error'), key, { timeout: 30_000 });
 
     beforeAll(async () => {
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -283,7 +292,7 @@ describe('File Picker', () => {
 
     it('connects S3 through the popup\'s connect form, browses, creates a folder, chooses a file and copies it to the upload location', async () => {
       await page.goto(host.appPageUrl);
-      await page.evaluate(() => (globalThis as unknown as { openPicker: () => void }).openPicker());
+      await open('chooser');
       const s3Tile = frame().locator('.service-list__item', { hasText: 'Amazon S3' });
       await s3Tile.waitFor();
       await shot(page, 'services');
@@ -337,7 +346,7 @@ describe('File Picker', () => {
       await report.click();
       await shot(page, 'file-selected');
       await frame().locator('.ftable__footer .btn--primary').click();
-      await page.waitForFunction(() => (globalThis as unknown as { pickerEvents: Array<{ name: string }> }).pickerEvents.some((e) => e.name === 'success' || e.name === 'error'), undefined, { timeout: 30_000 });
+      await ended('chooser');
       await shot(page, 'chosen');
       const all = await events();
       expect(all.find((e) => e.name === 'error')).toBeUndefined();
@@ -353,6 +362,33 @@ describe('File Picker', () => {
         res.on('end', () => cb(null, Buffer.concat(chunks)));
       }).expect(200);
       expect(Buffer.compare(bytes.body as Buffer, fileBytes)).toBe(0);
+    });
+
+    it('uploads a file from the computer through the drop endpoint, in chunks', async () => {
+      await page.goto(host.appPageUrl);
+      await open('computer');
+      const tile = frame('computer').locator('.service-list__item').first();
+      await tile.waitFor();
+      await tile.click();
+      const input = frame('computer').locator('#computer_uploader input[type="file"]');
+      await input.waitFor({ state: 'attached' });
+      // Two chunks of the picker's 5 MiB.
+      const upload = randomBytes(5 * 1024 * 1024 + 4321);
+      await input.setInputFiles({ name: 'from-my-computer.bin', mimeType: 'application/octet-stream', buffer: upload });
+      await frame('computer').locator('.plupload_file_name', { hasText: 'from-my-computer.bin' }).first().waitFor();
+      await shot(page, 'computer-upload');
+      await frame('computer').locator('#plupload_btn_upload').click();
+      await ended('computer');
+      const all = await events('computer');
+      expect(all.find((e) => e.name === 'error')).toBeUndefined();
+      const [uploaded] = all.find((e) => e.name === 'success')!.data as Array<{ id: string; name: string; account: number; size: number }>;
+      expect(uploaded).toMatchObject({ name: 'from-my-computer.bin', account: uploads, size: upload.length });
+      const bytes = await asApp(api().get(`/v1/accounts/${uploads}/storage/files/${uploaded.id}/contents`)).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      }).expect(200);
+      expect(Buffer.compare(bytes.body as Buffer, upload)).toBe(0);
     });
   });
 

@@ -11,7 +11,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 export interface PickerHost {
   /** The host's origin: the app page and the picker iframe both live here (register it as the app's origin). */
   origin: string;
-  /** The app's page: loads the loader, opens a chooser on `window.openPicker()`, records its events in `window.pickerEvents`. */
+  /** The app's page: loads the loader, makes one picker per entry of `pickers`, opens one on `window.openPicker(name)`, records its events in `window.pickerEvents[name]`. */
   appPageUrl: string;
   stop(): Promise<void>;
 }
@@ -22,7 +22,7 @@ export interface PickerHost {
  * our gateway's, KLOUDLESS-API.md §4), `dist/loader/loader.js`, and a page of
  * the app that opens the picker with `pickerUrl` pointing here.
  */
-export async function startPickerHost(gatewayUrl: string, appId: string, pickerOptions: Record<string, unknown>): Promise<PickerHost> {
+export async function startPickerHost(gatewayUrl: string, appId: string, pickers: Record<string, Record<string, unknown>>): Promise<PickerHost> {
   const pkg = dirname(require.resolve('@kloudless/file-picker/package.json'));
   const pickerDir = join(pkg, 'dist', 'picker');
   const pickerJs = (await readFile(join(pickerDir, 'picker.js'), 'utf8')).split(COMPILED_API_BASE);
@@ -34,13 +34,17 @@ export async function startPickerHost(gatewayUrl: string, appId: string, pickerO
 <body><h1>My app</h1>
 <script src="/loader.js"></script>
 <script>
-  window.pickerEvents = [];
   Kloudless.filePicker.setGlobalOptions({ pickerUrl: location.origin + '/picker/index.html' });
-  var picker = Kloudless.filePicker.picker(Object.assign({ app_id: ${JSON.stringify(appId)} }, ${JSON.stringify(pickerOptions)}));
-  ['success', 'error', 'cancel', 'selected', 'addAccount', 'open', 'close'].forEach(function (name) {
-    picker.on(name, function (data) { window.pickerEvents.push({ name: name, data: data }); });
+  var options = ${JSON.stringify(pickers)}, pickers = {};
+  window.pickerEvents = {};
+  Object.keys(options).forEach(function (key) {
+    var events = window.pickerEvents[key] = [];
+    pickers[key] = Kloudless.filePicker.picker(Object.assign({ app_id: ${JSON.stringify(appId)} }, options[key]));
+    ['success', 'error', 'cancel', 'selected', 'addAccount', 'startFileUpload', 'finishFileUpload', 'open', 'close'].forEach(function (name) {
+      pickers[key].on(name, function (data) { events.push({ name: name, data: data }); });
+    });
   });
-  window.openPicker = function () { picker.choose(); };
+  window.openPicker = function (key) { pickers[key].choose(); };
 </script></body></html>`;
 
   const server: Server = createServer((req, res) => {
