@@ -13,6 +13,7 @@ jest.setTimeout(120_000);
 const BASE_PORT = 22080;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '../../.run/test-artifacts/file-picker');
+const FAILURES_PER_MINUTE = 12;
 
 /**
  * The File Picker back end (KLOUDLESS-API.md §4), then the real
@@ -43,7 +44,7 @@ describe('File Picker', () => {
     stack = await startTestStack(BASE_PORT, {
       // info: the access log is written, so the last case can check it holds no secret.
       common: { LOG_LEVEL: 'info' },
-      gateway: { RATE_LIMIT_PER_SECOND: '1000' },
+      gateway: { RATE_LIMIT_PER_SECOND: '1000', AUTH_FAILURES_PER_MINUTE: String(FAILURES_PER_MINUTE) },
       // s3rver listens on loopback, which the outbound address policy refuses unless allowed.
       connectors: { OUTBOUND_ALLOW_NETWORKS: 'loopback' },
     });
@@ -390,6 +391,18 @@ describe('File Picker', () => {
       }).expect(200);
       expect(Buffer.compare(bytes.body as Buffer, upload)).toBe(0);
     });
+  });
+
+  // Last: it leaves this address refused for the rest of the minute.
+  it('refuses the connect form to an address whose submissions were refused too often', async () => {
+    let blocked = '';
+    for (let i = 0; i <= FAILURES_PER_MINUTE && !blocked; i++) {
+      const form = await api().get('/v1/oauth').query({ client_id: app.id, response_type: 'token', redirect_uri: 'urn:ietf:wg:oauth:2.0:oob', origin: host.origin, state: 's', scope: 'ftp:normal.storage' }).expect(200);
+      const state = /name="state" value="([^"]+)"/.exec(form.text)![1];
+      const res = await api().post('/v1/oauth/form').type('form').send({ state, service: 'ftp', host: 'ftp.invalid' }).expect(400);
+      if (res.text.includes('Too many refused attempts')) blocked = res.text;
+    }
+    expect(blocked).not.toContain('<form');
   });
 
   it('keeps what was typed into the connect form out of every log', async () => {

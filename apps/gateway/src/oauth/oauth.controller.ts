@@ -28,7 +28,7 @@ export class OAuthController {
   /** The connect form of a credential-based service, posted back (form-urlencoded, its state in a hidden field). */
   @Post('form')
   async submitForm(@Req() req: Request, @Res() res: Response) {
-    const { step, values } = await this.oauth.submitForm((req.body ?? {}) as Record<string, unknown>, req.requestId);
+    const { step, values } = await this.oauth.submitForm(req);
     sendStep(res, step, values);
   }
 
