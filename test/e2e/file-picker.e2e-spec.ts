@@ -258,6 +258,12 @@ describe('File Picker', () => {
         await drop('post', other.id).query({ name: 'x.bin' }).set('Content-Type', 'application/octet-stream').send(bytes).expect(403);
         const s3Account = (await asApp(api().post('/v1/accounts')).send({ service: 's3', config: { ...s3.config, prefix: '' } }).expect(201)).body.id;
         await sendChunk({ name: 'x.bin' }, bytes).set('X-Drop-Account', String(s3Account)).set('X-Drop-Folder', 'root').expect(404);
+        // Once it is one of the app's upload locations, X-Drop-Account picks it; S3 takes no part below 5 MiB, so such chunks are refused up front.
+        await asApp(api().post('/v1/upload_locations')).send({ account_id: s3Account, folder_id: 'root' }).expect(201);
+        const onS3 = await sendChunk({ name: 'x.bin' }, bytes).set('X-Drop-Account', String(s3Account)).set('X-Drop-Folder', 'root').expect(200);
+        expect(onS3.body).toMatchObject({ name: 'x.bin', account: s3Account });
+        const small = await sendChunk({ name: 'y.bin', chunk: 0, chunks: 2, file_id: 'f6', file_size: 20 }, bytes).set('X-Drop-Account', String(s3Account)).set('X-Drop-Folder', 'root').expect(400);
+        expect(small.body.message).toContain('parts of 10 bytes');
         await sendChunk({ name: 'x.bin', chunk: 2, chunks: 2, file_id: 'f4', file_size: 10 }, bytes).expect(400);
         await sendChunk({ chunk: 0, chunks: 1 }, bytes).expect(400);
         await sendChunk({ name: 'x.bin', chunk: 1, chunks: 2, file_id: 'never-started', file_size: 20 }, bytes).expect(404);
