@@ -19,6 +19,8 @@ $TOPICS --topic auth.oauth.refresh --partitions 6
 $TOPICS --topic auth.oauth.client.set --partitions 6
 $TOPICS --topic auth.oauth.client.list --partitions 6
 $TOPICS --topic auth.oauth.client.delete --partitions 6
+$TOPICS --topic auth.oauth.services --partitions 6
+$TOPICS --topic auth.oauth.form.submit --partitions 6
 $TOPICS --topic connectors.credentials.validate --partitions 6
 $TOPICS --topic connectors.folder.list --partitions 6
 $TOPICS --topic connectors.folder.get --partitions 6
@@ -123,6 +125,8 @@ $ACLS --allow-principal User:svc_gateway --operation Write --operation Describe 
   --topic auth.oauth.client.delete \
   --topic auth.oauth.client.list \
   --topic auth.oauth.client.set \
+  --topic auth.oauth.form.submit \
+  --topic auth.oauth.services \
   --topic auth.oauth.token \
   --topic auth.token.introspect \
   --topic connectors.capabilities.get \
@@ -190,7 +194,9 @@ $ACLS --allow-principal User:svc_auth --operation Read --operation Describe --op
   --topic auth.oauth.client.delete \
   --topic auth.oauth.client.list \
   --topic auth.oauth.client.set \
+  --topic auth.oauth.form.submit \
   --topic auth.oauth.refresh \
+  --topic auth.oauth.services \
   --topic auth.oauth.token \
   --topic auth.replies \
   --topic auth.token.introspect

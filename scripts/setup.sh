@@ -72,8 +72,12 @@ fi
 log "building TypeScript"
 npx tsc -p tsconfig.build.json
 
-# 7. Storage servers for the connector conformance suite.
+# 7. Storage servers for the connector conformance suite, and the browser the File
+#    Picker end-to-end test drives (test/e2e/file-picker.e2e-spec.ts, through playwright-core).
 if [ "${1:-}" = "--test" ] && [ -f scripts/install-test-servers.sh ]; then
   bash scripts/install-test-servers.sh
+fi
+if [ "${1:-}" = "--test" ]; then
+  apt_install chromium
 fi
 log "ready"

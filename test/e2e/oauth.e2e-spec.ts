@@ -111,7 +111,8 @@ describe('OAuth connect flow and Bearer tokens', () => {
     const bearer = `Bearer ${body.access_token}`;
     const elsewhere = await api().get(`/v1/accounts/${body.account_id + 1000}`).set('Authorization', bearer).expect(403);
     expect(elsewhere.body).toMatchObject({ error_code: 'forbidden', status_code: 403 });
-    expect((await api().get('/v1/accounts').set('Authorization', bearer).expect(403)).body.error_code).toBe('forbidden');
+    // The app-wide list shows a token its own account only (the File Picker reads a new token's account so).
+    expect((await api().get('/v1/accounts').set('Authorization', bearer).expect(200)).body.objects.map((a: { id: number }) => a.id)).toEqual([body.account_id]);
     expect((await api().get('/v1/webhooks').set('Authorization', bearer).expect(403)).body.error_code).toBe('forbidden');
     expect((await api().get('/v1/accounts/me').set('Authorization', 'Bearer not-a-token').expect(401)).body.error_code).toBe('invalid_token');
   });

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import {
   AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, databaseOptions, EncodeRawId, FileGet, FolderCreate, FolderGet, FolderList,
   MultipartAbort, MultipartComplete, MultipartCreate, MultipartGet, ObjectCopy, ObjectDelete, ObjectUpdate, Search, ServiceCoreModule, TaskCancel, TaskCreate, TaskGet, TaskList, UploadLocationCreate, UploadLocationDelete, UploadLocationGet, UploadLocationList, UploadLocationResolve, UploadLocationUpdate, Presign, PresignedUploadCreate, PresignedUploadGet, PresignedUploadList, PresignedUploadMark, PresignedUploadDelete,
-  PropertiesGet, PropertiesUpdate, PropertiesDelete, LinkCreate, LinkList, LinkGet, LinkUpdate, LinkDelete, LinkResolve, EventsList, EventsLatest, RecentList, OAuthClientSet, OAuthClientList, OAuthClientDelete } from '@app/common';
+  PropertiesGet, PropertiesUpdate, PropertiesDelete, LinkCreate, LinkList, LinkGet, LinkUpdate, LinkDelete, LinkResolve, EventsList, EventsLatest, RecentList, OAuthClientSet, OAuthClientList, OAuthClientDelete,
+  OAuthFormSubmit, OAuthServices } from '@app/common';
 import { AccessGuard } from './access/access.guard';
 import { BearerGrants } from './access/bearer-grants.service';
 import { AccountsController } from './accounts/accounts.controller';
@@ -46,10 +47,15 @@ import { TasksController } from './tasks/tasks.controller';
 import { UploadLocationsController } from './upload-locations/upload-locations.controller';
 import { TransfersService } from './tasks/transfers.service';
 import { webhookCalls, WebhooksController } from './webhooks/webhooks.controller';
+import { DropController } from './picker/drop.controller';
+import { DropService } from './picker/drop.service';
+import { OriginPolicy } from './picker/picker-cors';
+import { PublicServicesController } from './picker/public-services.controller';
+import { PublicServicesService } from './picker/public-services.service';
 
 /** Every contract the gateway calls on the back services. */
 const calls = [
-  AccountCreate, AccountList, AccountGet, AccountDelete, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, OAuthClientSet, OAuthClientList, OAuthClientDelete,
+  AccountCreate, AccountList, AccountGet, AccountDelete, CapabilitiesGet, TokenIntrospect, OAuthAuthorize, OAuthCallback, OAuthToken, OAuthClientSet, OAuthClientList, OAuthClientDelete, OAuthFormSubmit, OAuthServices,
   FolderList, FolderGet, FolderCreate, FileGet, ObjectUpdate, ObjectCopy, ObjectDelete, Search, EncodeRawId,
   MultipartCreate, MultipartGet, MultipartComplete, MultipartAbort,
   TaskCreate, TaskGet, TaskList, TaskCancel,
@@ -63,7 +69,7 @@ const calls = [
 /** Every HTTP controller of the gateway (the OpenAPI document covers them all; its test walks the router they make). */
 export const gatewayControllers = [
   SystemHealthController, AdminController, OAuthController, AccountsController, FoldersController, FilesController, MultipartController, StorageMiscController, TasksController,
-  UploadLocationsController, FilesApiController, WebhooksController, PropertiesController, PermissionsController, LinksController, PublicLinksController, RawController, OpenApiController, FeedController,
+  UploadLocationsController, FilesApiController, WebhooksController, PropertiesController, PermissionsController, LinksController, PublicLinksController, RawController, OpenApiController, FeedController, PublicServicesController, DropController,
 ];
 
 @Module({})
@@ -90,6 +96,9 @@ export class GatewayModule {
         PublicLinksService,
         LinkPasswordGuesses,
         OpenApiService,
+        OriginPolicy,
+        PublicServicesService,
+        DropService,
         // Guards run in this order: who is calling, then how often, then the body.
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Logger } from 'pino';
-import { handleRpc, LOGGER, OAuthAuthorize, OAuthCallback, OAuthClientDelete, OAuthClientList, OAuthClientSet, OAuthRefresh, OAuthToken } from '@app/common';
+import { handleRpc, LOGGER, OAuthAuthorize, OAuthCallback, OAuthClientDelete, OAuthClientList, OAuthClientSet, OAuthFormSubmit, OAuthRefresh, OAuthServices, OAuthToken } from '@app/common';
 import { OAuthClients } from './oauth-clients.service';
 import { AccountService } from '../accounts/account.service';
 import { OAuthService } from './oauth.service';
@@ -23,6 +23,16 @@ export class OAuthController {
   @MessagePattern(OAuthCallback.topic)
   callback(@Payload() payload: unknown) {
     return handleRpc(OAuthCallback, payload, this.logger, (data, meta) => this.oauth.callback(meta, data));
+  }
+
+  @MessagePattern(OAuthFormSubmit.topic)
+  submitForm(@Payload() payload: unknown) {
+    return handleRpc(OAuthFormSubmit, payload, this.logger, (data, meta) => this.oauth.submitForm(meta, data));
+  }
+
+  @MessagePattern(OAuthServices.topic)
+  services(@Payload() payload: unknown) {
+    return handleRpc(OAuthServices, payload, this.logger, async (_data, meta) => ({ services: await this.clients.servicesFor(meta.appId) }));
   }
 
   @MessagePattern(OAuthToken.topic)

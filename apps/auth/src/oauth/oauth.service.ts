@@ -3,8 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import {
   ACCOUNT_CONNECTED, ACCOUNT_RECOVERED, AppError, CONFIG, digestBearerToken, EVENT_PUBLISHER, EventPublisher, LOGGER, SecretBox,
-  OOB_REDIRECT_URI, type AccountConnectedData, type AccountRecoveredData, type BrowserStep, type MessageMeta, type OAuthServiceName, type OAuthTokenReply,
+  FORM_SERVICE_NAMES, OOB_REDIRECT_URI, type AccountConnectedData, type AccountRecoveredData, type BrowserStep, type FormServiceName, type MessageMeta,
+  type OAuthServiceName, type OAuthTokenReply,
 } from '@app/common';
+import { AccountService } from '../accounts/account.service';
 import { AccountRepository } from '../accounts/account.repository';
 import { toPublicAccount } from '../accounts/account.mapper';
 import type { AuthConfig } from '../auth.config';
@@ -38,6 +40,7 @@ export class OAuthService {
     private readonly tokens: AccessTokenService,
     private readonly client: OAuthProviderClient,
     private readonly clients: OAuthClients,
+    private readonly accountService: AccountService,
     private readonly secrets: SecretBox,
     @Inject(EVENT_PUBLISHER) private readonly events: EventPublisher,
     @Inject(CONFIG) private readonly config: AuthConfig,
@@ -58,15 +61,16 @@ export class OAuthService {
           : 'Use response_type=code with a redirect URI (response_type=token is the File Picker popup flow, with redirect_uri=urn:ietf:wg:oauth:2.0:oob).');
       }
       const scope = req.scope?.trim() || 'all';
+      const formService = formServiceIn(scope);
+      if (formService) {
+        // A credential-based service: our own form takes the provider's place, and its submission the callback's.
+        const { state } = await this.newState(meta.appId, formService, back, scope);
+        this.logger.info({ appId: meta.appId, service: formService }, 'auth.oauth.form');
+        return { form: { service: formService, state } };
+      }
       const service = await this.serviceFor(meta.appId, scope);
       const provider = (await this.clients.providerFor(meta.appId, service))!;
-      const state = randomBytes(32).toString('base64url');
-      const verifier = randomBytes(32).toString('base64url');
-      await this.flow.insertState({
-        stateSha256: digestBearerToken(state), appId: meta.appId, service, redirectUri: req.redirectUri, appState: req.state ?? null,
-        scope, codeVerifierSealed: this.secrets.seal(verifier), expiresAt: new Date(Date.now() + FLOW_TTL_MS),
-        popupOrigin: back.popup?.origin ?? null, popupRequestId: back.popup?.requestId ?? null,
-      });
+      const { state, verifier } = await this.newState(meta.appId, service, back, scope);
       const url = new URL(provider.authorizeUrl);
       const params: Record<string, string> = {
         ...provider.authorizeParams,
@@ -113,17 +117,64 @@ export class OAuthService {
         await this.events.publish<AccountRecoveredData>(ACCOUNT_RECOVERED, { appId: row.appId, requestId: meta.requestId }, account.id, { account: toPublicAccount(account) });
       }
       this.logger.info({ appId: row.appId, service, accountId: account.id, created, popup: back.popup !== null }, 'auth.oauth.connected');
-      if (back.popup) {
-        // The implicit grant of the popup flow: the token goes straight to the registered origin.
-        const accessToken = await this.tokens.issue(app, account.id, row.scope);
-        return deliver(back, { access_token: accessToken, token_type: 'bearer', account_id: account.id, scope: row.scope });
-      }
-      const code = randomBytes(32).toString('base64url');
-      await this.flow.insertCode(app, { codeSha256: digestBearerToken(code), accountId: account.id, redirectUri: row.redirectUri, scope: row.scope, expiresAt: new Date(Date.now() + FLOW_TTL_MS) });
-      return deliver(back, { code });
+      return await this.connected(back, row, account.id);
     } catch (err) {
       return this.failTo(back, err);
     }
+  }
+
+  /**
+   * The connect form came back: its state is consumed whatever happens, the
+   * fields are checked and stored exactly like `POST /v1/accounts`, and the
+   * flow ends as after a provider. A refused submission shows the form again
+   * with the reason and a new state.
+   */
+  async submitForm(meta: Pick<MessageMeta, 'requestId' | 'traceparent'>, req: { state: string; config: Record<string, unknown> }): Promise<BrowserStep> {
+    const row = await this.flow.consumeState(digestBearerToken(req.state));
+    const service = FORM_SERVICE_NAMES.find((s) => s === row?.service);
+    if (!row || !service) {
+      return { page: 'This form is unknown, expired (10 minutes) or was already sent. Start connecting the account again from the app.' };
+    }
+    const back = backTo(row.redirectUri, row.appState, row.popupOrigin, row.popupRequestId);
+    const accountMeta: MessageMeta = { requestId: meta.requestId, appId: row.appId, ...(meta.traceparent ? { traceparent: meta.traceparent } : {}) };
+    let accountId: number;
+    try {
+      accountId = (await this.accountService.create(accountMeta, { service, config: req.config })).id;
+    } catch (err) {
+      const refused = err instanceof AppError && err.statusCode < 500;
+      if (!refused) this.logger.error({ appId: row.appId, service, err: err instanceof AppError ? err.code : String(err) }, 'auth.oauth.form.error');
+      else this.logger.info({ appId: row.appId, service, error: err.code }, 'auth.oauth.form.refused');
+      const { state } = await this.newState(row.appId, service, back, row.scope);
+      const error = refused ? err.message : 'The service could not be reached to check these settings; try again shortly.';
+      return { form: { service, state, error } };
+    }
+    this.logger.info({ appId: row.appId, service, accountId, popup: back.popup !== null }, 'auth.oauth.connected');
+    return this.connected(back, row, accountId);
+  }
+
+  /** The end of a successful flow: the popup's token, or a one-time code for the app's redirect URI. */
+  private async connected(back: BackTo, row: { appId: string; redirectUri: string; scope: string }, accountId: number): Promise<BrowserStep> {
+    const app = { appId: row.appId };
+    if (back.popup) {
+      // The implicit grant of the popup flow: the token goes straight to the registered origin.
+      const accessToken = await this.tokens.issue(app, accountId, row.scope);
+      return deliver(back, { access_token: accessToken, token_type: 'bearer', account_id: accountId, scope: row.scope });
+    }
+    const code = randomBytes(32).toString('base64url');
+    await this.flow.insertCode(app, { codeSha256: digestBearerToken(code), accountId, redirectUri: row.redirectUri, scope: row.scope, expiresAt: new Date(Date.now() + FLOW_TTL_MS) });
+    return deliver(back, { code });
+  }
+
+  /** A new single-use state (10 minutes) for the app, service and destination of a flow. */
+  private async newState(appId: string, service: string, back: BackTo, scope: string): Promise<{ state: string; verifier: string }> {
+    const state = randomBytes(32).toString('base64url');
+    const verifier = randomBytes(32).toString('base64url');
+    await this.flow.insertState({
+      stateSha256: digestBearerToken(state), appId, service, redirectUri: back.redirectUri, appState: back.appState,
+      scope, codeVerifierSealed: this.secrets.seal(verifier), expiresAt: new Date(Date.now() + FLOW_TTL_MS),
+      popupOrigin: back.popup?.origin ?? null, popupRequestId: back.popup?.requestId ?? null,
+    });
+    return { state, verifier };
   }
 
   /** `POST /v1/oauth/token`: the app (authenticated by the gateway) exchanges a one-time code for a Bearer token. */
@@ -137,7 +188,7 @@ export class OAuthService {
 
   /** `<service>:normal.storage` names a service; `all` / `any.storage` mean "the one configured", if there is exactly one. */
   private async serviceFor(appId: string, scope: string): Promise<OAuthServiceName> {
-    const named = new Set(scope.split(/[\s,]+/).filter((s) => s.includes(':')).map((s) => s.split(':')[0]));
+    const named = servicesNamed(scope);
     const configured = await this.clients.servicesFor(appId);
     if (named.size > 1) throw new FlowError('invalid_scope', 'The scope names more than one service; connect one at a time.');
     if (named.size === 1) {
@@ -167,6 +218,17 @@ interface BackTo {
   redirectUri: string;
   appState: string | null;
   popup: { origin: string; requestId: string } | null;
+}
+
+/** The services a scope names (`s3:normal.storage s3:normal.basic` → s3). */
+function servicesNamed(scope: string): Set<string> {
+  return new Set(scope.split(/[\s,]+/).filter((s) => s.includes(':')).map((s) => s.split(':')[0]));
+}
+
+/** The credential-based service a scope names alone, if it does. */
+function formServiceIn(scope: string): FormServiceName | undefined {
+  const named = servicesNamed(scope);
+  return named.size === 1 ? FORM_SERVICE_NAMES.find((s) => named.has(s)) : undefined;
 }
 
 function backTo(redirectUri: string, appState: string | null, origin: string | null, requestId: string | null): BackTo {

@@ -97,7 +97,7 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
     return cleaned;
   }
 
-  async create(meta: MessageMeta, input: { parentId: string; name: string; size: number; overwrite: boolean }): Promise<MultipartSession> {
+  async create(meta: MessageMeta, input: { parentId: string; name: string; size: number; overwrite: boolean; partSize?: number }): Promise<MultipartSession> {
     const scope = scopeOf(meta);
     const connector = await this.accounts.get(meta, scope.accountId);
     if (!has(connector, 'openChunkWriter')) throw new UnsupportedError('This service does not support multipart uploads.');
@@ -105,7 +105,10 @@ export class MultipartService implements OnApplicationBootstrap, OnApplicationSh
     const existing = await connector.lookup(folder, checkName(input.name));
     const name = existing && (!input.overwrite || existing.kind === 'folder') ? await freeName(connector, folder, input.name) : input.name;
     const path = targetKey(folder, name);
-    const partSize = choosePartSize(input.size, this.preferredPartSize, connector.features);
+    const partSize = choosePartSize(input.size, input.partSize ?? this.preferredPartSize, connector.features);
+    if (input.partSize !== undefined && partSize !== input.partSize) {
+      throw new InvalidParametersError(`This service cannot take ${input.size} bytes in parts of ${input.partSize} bytes (it needs ${partSize}).`);
+    }
     const id = randomUUID();
     // The session id names the upload upstream, so an expired session is found and removed after a restart too.
     const writer = await connector.openChunkWriter(folder, name, { size: input.size, uploadKey: id });

@@ -5,7 +5,7 @@ import { AppError, CONFIG, secretsEqual } from '@app/common';
 import { AppService } from '../apps/app.service';
 import type { GatewayConfig } from '../gateway.config';
 import { AuthFailures } from '../rate-limit/auth-failures.service';
-import { ACCESS_KEY, type AccessLevel } from './access.decorator';
+import { ACCESS_KEY, BEARER_SEES_OWN_KEY, type AccessLevel } from './access.decorator';
 import { bearerAccountPath, BearerGrants } from './bearer-grants.service';
 
 /**
@@ -60,6 +60,11 @@ export class AccessGuard implements CanActivate {
     if (auth.scheme === 'bearer') {
       // One account only: `me` and the token's own id route to it (the path is rewritten to the number), anything else is 403.
       const grant = await this.bearer.grantFor(auth.credential, req.requestId);
+      const seesOwn = this.reflector.getAllAndOverride<boolean>(BEARER_SEES_OWN_KEY, [context.getHandler(), context.getClass()]);
+      if (seesOwn && req.params?.accountId === undefined) {
+        req.caller = { appId: grant.appId, accountId: grant.accountId };
+        return true;
+      }
       req.params.accountId = bearerAccountPath(grant, req.params?.accountId as string | undefined);
       req.caller = { appId: grant.appId, accountId: grant.accountId };
       return true;

@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { AccountCreate, AccountDelete, AccountGet, AccountList, CapabilitiesGet, NotFoundError, objectList, RPC_CLIENT, RpcClient, type MessageMeta } from '@app/common';
+import { BearerSeesOwn } from '../access/access.decorator';
 import { z } from 'zod';
 import { BearerGrants } from '../access/bearer-grants.service';
 import { AccountId, Meta } from '../access/caller.decorator';
@@ -22,10 +24,15 @@ export class AccountsController {
     return this.rpc.call(AccountCreate, meta, body);
   }
 
+  /** With a Bearer token: a list of its own account (the File Picker reads a new token's account this way). */
   @Get()
-  @ApiDoc({ summary: 'The app\'s accounts', responses: { 200: { schema: accountListSchema } } })
-  list(@Meta() meta: MessageMeta, @Query(new ZodPipe(pagingQuery)) query: PagingQuery) {
-    return this.rpc.call(AccountList, meta, query);
+  @ApiDoc({ summary: 'The app\'s accounts (with a Bearer token: its one account)', responses: { 200: { schema: accountListSchema } } })
+  @BearerSeesOwn()
+  async list(@Meta() meta: MessageMeta, @Query(new ZodPipe(pagingQuery)) query: PagingQuery, @Req() req: Request) {
+    const own = req.caller?.accountId;
+    if (own === undefined) return this.rpc.call(AccountList, meta, query);
+    if (query.page > 1) throw new NotFoundError(`Page ${query.page} is past the last page.`);
+    return objectList('meta', [await this.rpc.call(AccountGet, meta, { accountId: own })], 1, false, 1);
   }
 
   /** `retrieve_full=true` adds `apis` and `properties.capabilities`, from the connector's declared features. */

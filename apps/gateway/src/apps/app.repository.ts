@@ -41,6 +41,11 @@ export class AppRepository {
     return rows.map((r) => r.uri);
   }
 
+  async appsRegistering(kind: RegisteredUriKind, uri: string): Promise<string[]> {
+    const rows = await this.db.getRepository(RedirectUriEntity).find({ where: { kind, uri }, select: { appId: true } });
+    return rows.map((r) => r.appId);
+  }
+
   isRegistered(appId: string, kind: RegisteredUriKind, uri: string): Promise<boolean> {
     return this.db.getRepository(RedirectUriEntity).existsBy({ appId, kind, uri });
   }

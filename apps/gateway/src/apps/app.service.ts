@@ -42,6 +42,15 @@ export class AppService {
     return this.apps.registered(appId, kind);
   }
 
+  exists(appId: string): Promise<boolean> {
+    return this.apps.exists(appId);
+  }
+
+  /** The apps that registered `uri` as a redirect URI or (File Picker) origin. */
+  appsRegistering(kind: RegisteredUriKind, uri: string): Promise<string[]> {
+    return this.apps.appsRegistering(kind, uri);
+  }
+
   /** Exact match against the app's registered URIs (RFC 6749 §3.1.2.3) or origins; false for an unknown app. */
   isRegistered(appId: string, kind: RegisteredUriKind, uri: string): Promise<boolean> {
     return this.apps.isRegistered(appId, kind, uri);

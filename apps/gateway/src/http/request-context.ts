@@ -51,7 +51,9 @@ export function accessLogMiddleware(logger: Logger) {
           attributes: { 'http.request.method': req.method, 'http.route': route, 'http.response.status_code': res.statusCode }, error: res.statusCode >= 500,
         });
       }
-      logger.info({ method: req.method, path: loggablePath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10, appId: req.caller?.appId }, 'gateway.request');
+      // X-Kloudless-Source (`file-picker/<version>`, `kloudless-js/<version>`) says which client sent it: informational, logged as sent.
+      const source = req.header('x-kloudless-source')?.replace(/[^\x20-\x7e]/g, '').slice(0, 64);
+      logger.info({ method: req.method, path: loggablePath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10, appId: req.caller?.appId, source }, 'gateway.request');
     });
     next();
   };

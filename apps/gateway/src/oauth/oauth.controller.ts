@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common
 import type { Request, Response } from 'express';
 import type { BrowserStep } from '@app/common';
 import { Access } from '../access/access.decorator';
+import { connectFormPage } from './connect-form.page';
 import { OAuthGatewayService } from './oauth.service';
 
 /**
@@ -24,6 +25,13 @@ export class OAuthController {
     sendStep(res, await this.oauth.callback(query, req.requestId));
   }
 
+  /** The connect form of a credential-based service, posted back (form-urlencoded, its state in a hidden field). */
+  @Post('form')
+  async submitForm(@Req() req: Request, @Res() res: Response) {
+    const { step, values } = await this.oauth.submitForm(req);
+    sendStep(res, step, values);
+  }
+
   @Post('token')
   @HttpCode(200)
   token(@Req() req: Request) {
@@ -36,9 +44,16 @@ export class OAuthController {
   }
 }
 
-/** A browser step: a 302, a short HTML page, or the popup flow's posting page (never JSON, never a stack trace). */
-function sendStep(res: Response, step: BrowserStep): void {
+/** A browser step: a 302, a short HTML page, a connect form, or the popup flow's posting page (never JSON, never a stack trace). */
+function sendStep(res: Response, step: BrowserStep, values?: Record<string, string>): void {
   res.setHeader('Cache-Control', 'no-store');
+  if ('form' in step) {
+    // Credentials are typed here: no other page may frame it (clickjacking), and it runs no script.
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    res.status(step.form.error ? 400 : 200).type('html').send(connectFormPage(step.form, values));
+    return;
+  }
   if ('redirect' in step) {
     res.redirect(302, step.redirect);
     return;

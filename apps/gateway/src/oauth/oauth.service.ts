@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import {
-  AppError, InvalidParametersError, OAuthAuthorize, OOB_REDIRECT_URI, OAuthCallback, OAuthToken, RPC_CLIENT, RpcClient,
+  AppError, FORM_SERVICE_NAMES, InvalidParametersError, OAuthAuthorize, OAuthFormSubmit, OOB_REDIRECT_URI, OAuthCallback, OAuthToken, RPC_CLIENT, RpcClient,
   type BrowserStep, type OAuthTokenReply,
 } from '@app/common';
+import { configFromForm, formValues } from './connect-form.fields';
 import { parseAuthorization } from '../access/access.guard';
 import { BearerGrants } from '../access/bearer-grants.service';
 import { AppService } from '../apps/app.service';
+import { AuthFailures } from '../rate-limit/auth-failures.service';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -23,6 +25,7 @@ export class OAuthGatewayService {
     @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
     private readonly apps: AppService,
     private readonly bearer: BearerGrants,
+    private readonly failures: AuthFailures,
   ) {}
 
   async authorize(query: Record<string, unknown>, requestId: string): Promise<BrowserStep> {
@@ -62,6 +65,34 @@ export class OAuthGatewayService {
       });
     } catch {
       return { page: 'The sign-in could not be completed because a service is not available. Please start again from the app.' };
+    }
+  }
+
+  /**
+   * The connect form came back. Its hidden `state` is the only key (auth
+   * consumes it and knows the app); `service` says which fields to read.
+   * Returns the next step and the non-secret values to show again on a refusal.
+   * A refusal counts as a failed authentication of the client's address, so the
+   * form cannot be used to guess someone's credentials at speed.
+   */
+  async submitForm(req: Request): Promise<{ step: BrowserStep; values?: Record<string, string> }> {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      await this.failures.assertAllowed(req);
+    } catch {
+      return { step: { page: 'Too many refused attempts from this address. Wait a minute, then start connecting the account again from the app.' } };
+    }
+    const state = str(body.state);
+    const service = FORM_SERVICE_NAMES.find((s) => s === body.service);
+    if (!state || !service) {
+      return { step: { page: 'This form is incomplete. Start connecting the account again from the app.' } };
+    }
+    try {
+      const step = await this.rpc.call(OAuthFormSubmit, { requestId: req.requestId, appId: 'unauthenticated' }, { state: state.slice(0, 256), config: configFromForm(service, body) });
+      if ('form' in step && step.form.error) await this.failures.record(req);
+      return { step, values: formValues(service, body) };
+    } catch {
+      return { step: { page: 'The account could not be connected because a service is not available. Please start again from the app.' } };
     }
   }
 

@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -9,7 +10,7 @@ import { sendError } from '../http/send-error';
 /** Headers of the connectors' answer a client may see. */
 const PASSED_BACK = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'retry-after', 'last-modified', 'etag'];
 /** Headers of the client's request the connectors need. */
-const PASSED_ON = ['content-type', 'content-length', 'transfer-encoding', 'range'];
+const PASSED_ON = ['content-type', 'content-length', 'transfer-encoding', 'range'] as const;
 /** Set by the connectors on an answer that is an upstream service's own (the raw pass-through): passed on whatever its status. */
 export const VERBATIM_MARKER = 'x-raw-upstream';
 /** Headers of a verbatim answer that describe the internal hop, not the upstream's message. */
@@ -20,6 +21,22 @@ export interface ForwardOptions {
   passOn?: string[];
   /** Pass an answer the connectors mark as the upstream's own back as it is, status and headers included. */
   verbatim?: boolean;
+}
+
+/** A body for the connectors and the request headers that go with it: the client's request itself, or a part of it (a form's file). */
+export interface BodySource {
+  stream: Readable;
+  headers: Record<string, string>;
+}
+
+/** The client's request as a body source: its PASSED_ON headers and any of `passOn`. */
+export function bodyOf(req: Request, passOn: string[] = []): BodySource {
+  const headers: Record<string, string> = {};
+  for (const name of [...PASSED_ON, ...passOn]) {
+    const value = req.header(name);
+    if (value !== undefined) headers[name] = value;
+  }
+  return { stream: req, headers };
 }
 
 /**
@@ -48,27 +65,7 @@ export class StreamProxy {
     query: Record<string, string> = {},
     options: ForwardOptions = {},
   ): Promise<void> {
-    const path = segments.map((s) => encodeURIComponent(s).replace(/\./g, '%2E')).join('/');
-    const url = new URL(`/internal/v1/accounts/${meta.accountId}/${path}`, this.base);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { 'x-internal-token': this.config.INTERNAL_TOKEN, 'x-app-id': meta.appId, 'x-request-id': meta.requestId };
-    if (meta.traceparent) headers.traceparent = meta.traceparent;
-    for (const name of [...PASSED_ON, ...(options.passOn ?? [])]) {
-      const value = req.header(name);
-      if (value !== undefined) headers[name] = value;
-    }
-    const hasBody = method !== 'GET';
-    if (!hasBody) delete headers['content-length'], delete headers['transfer-encoding'];
-
-    const upstream = await new Promise<IncomingMessage>((resolve, reject) => {
-      const out = httpRequest(url, { method, headers }, resolve);
-      out.on('error', reject);
-      if (hasBody) pipeline(req, out).catch(reject);
-      else out.end();
-    }).catch((err) => {
-      throw new ServiceUnavailableError(`The connectors service is not available (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
-    });
-
+    const upstream = await this.open(bodyOf(req, options.passOn), meta, method, segments, query);
     const status = upstream.statusCode ?? 502;
     if (options.verbatim && upstream.headers[VERBATIM_MARKER] === '1') {
       res.status(status);
@@ -90,6 +87,38 @@ export class StreamProxy {
       if (!res.headersSent) sendError(res, new ServiceUnavailableError('The transfer was interrupted.'), meta.requestId);
     }
   }
+
+  /**
+   * Sends the request body to the connectors and waits for their answer without
+   * passing it on: for a step of a larger exchange (a File Picker upload chunk).
+   * @throws AppError the connectors' error, in the public shape
+   */
+  async send(body: BodySource, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string> = {}): Promise<unknown> {
+    const upstream = await this.open(body, meta, method, segments, query);
+    const status = upstream.statusCode ?? 502;
+    if (status >= 400) throw await publicErrorOf(upstream, status);
+    return readJson(upstream);
+  }
+
+  private async open(body: BodySource, meta: MessageMeta & { accountId: number }, method: string, segments: string[], query: Record<string, string>): Promise<IncomingMessage> {
+    const path = segments.map((s) => encodeURIComponent(s).replace(/\./g, '%2E')).join('/');
+    const url = new URL(`/internal/v1/accounts/${meta.accountId}/${path}`, this.base);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { 'x-internal-token': this.config.INTERNAL_TOKEN, 'x-app-id': meta.appId, 'x-request-id': meta.requestId };
+    if (meta.traceparent) headers.traceparent = meta.traceparent;
+    Object.assign(headers, body.headers);
+    const hasBody = method !== 'GET';
+    if (!hasBody) delete headers['content-length'], delete headers['transfer-encoding'];
+
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const out = httpRequest(url, { method, headers }, resolve);
+      out.on('error', reject);
+      if (hasBody) pipeline(body.stream, out).catch(reject);
+      else out.end();
+    }).catch((err) => {
+      throw new ServiceUnavailableError(`The connectors service is not available (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+    });
+  }
 }
 
 /**
@@ -98,15 +127,8 @@ export class StreamProxy {
  * error of the same status: internal text never reaches the client.
  */
 async function publicErrorOf(upstream: IncomingMessage, status: number): Promise<AppError> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of upstream) {
-    size += (chunk as Buffer).length;
-    if (size > 64 * 1024) break;
-    chunks.push(chunk as Buffer);
-  }
   try {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<PublicError>;
+    const body = (await readJson(upstream)) as Partial<PublicError>;
     if (typeof body.error_code === 'string' && (ERROR_CODES as Record<string, number>)[body.error_code] !== undefined && typeof body.message === 'string') {
       return AppError.fromPublic(body as PublicError);
     }
@@ -115,4 +137,16 @@ async function publicErrorOf(upstream: IncomingMessage, status: number): Promise
   }
   const code = (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c] === status) ?? 'bad_gateway';
   return new AppError(code, status === 404 ? 'Not found.' : 'The storage service answered with an error.');
+}
+
+/** A small JSON answer (at most 64 KiB read); what is not JSON throws. */
+async function readJson(upstream: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of upstream) {
+    size += (chunk as Buffer).length;
+    if (size > 64 * 1024) break;
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }

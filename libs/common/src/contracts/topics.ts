@@ -18,6 +18,8 @@ export const TOPICS = Object.freeze({
     oauthClientSet: 'auth.oauth.client.set',
     oauthClientList: 'auth.oauth.client.list',
     oauthClientDelete: 'auth.oauth.client.delete',
+    oauthServices: 'auth.oauth.services',
+    oauthFormSubmit: 'auth.oauth.form.submit',
   }),
   connectors: Object.freeze({
     credentialsValidate: 'connectors.credentials.validate',

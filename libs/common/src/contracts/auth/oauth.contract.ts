@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SealedCredentials } from '../../crypto/credentials-transport';
 import { defineContract } from '../envelope';
 import { TOPICS } from '../topics';
-import { OAUTH_SERVICE_NAMES, type OAuthServiceName } from './account.contract';
+import { OAUTH_SERVICE_NAMES, type OAuthServiceName, type ServiceName } from './account.contract';
 
 /**
  * The OAuth connect flow (KLOUDLESS-API.md §2 "OAuth"). The gateway checks the
@@ -15,7 +15,27 @@ import { OAUTH_SERVICE_NAMES, type OAuthServiceName } from './account.contract';
  * redirect URI is known), or, in the File Picker's popup flow, a page that
  * posts `message` to the window that opened it, at exactly `origin`.
  */
-export type BrowserStep = { redirect: string } | { page: string } | { popup: { origin: string; message: string } };
+export type BrowserStep = { redirect: string } | { page: string } | { popup: { origin: string; message: string } } | { form: ConnectForm };
+
+/**
+ * The connect form of a credential-based service (S3, SFTP, …), shown where an
+ * OAuth service would send the user to its provider. `state` is a fresh,
+ * single-use flow state: the form posts it back, so only a form we issued can
+ * connect an account. `error` is the reason the last submission was refused.
+ */
+export interface ConnectForm {
+  service: FormServiceName;
+  state: string;
+  error?: string;
+}
+
+/**
+ * Credential-based services a user may connect through the connect form. Not
+ * `local`: a local account is a folder of the app's own directory on this
+ * server, for the app itself, not something an end user should reach.
+ */
+export const FORM_SERVICE_NAMES = ['s3', 's3_compatible', 'azure', 'webdav', 'sftp', 'ftp'] as const satisfies readonly ServiceName[];
+export type FormServiceName = (typeof FORM_SERVICE_NAMES)[number];
 
 /** The redirect URI of the popup flow (RFC 8252's out-of-band URI): the result goes back by postMessage. */
 export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
@@ -91,3 +111,18 @@ export const OAuthClientSet = defineContract<PublicOAuthClient>()(
 export const OAuthClientList = defineContract<{ clients: PublicOAuthClient[] }>()(TOPICS.auth.oauthClientList, z.object({}));
 
 export const OAuthClientDelete = defineContract<{ deleted: true }>()(TOPICS.auth.oauthClientDelete, z.object({ service: oauthService }));
+
+/** The OAuth services the app can connect: configured for the deployment, or with a client of the app's own. */
+export const OAuthServices = defineContract<{ services: OAuthServiceName[] }>()(TOPICS.auth.oauthServices, z.object({}));
+
+/**
+ * The connect form was submitted: `state` is the one the form carried (consumed
+ * here, whatever the outcome), `config` the service's fields. Replies the next
+ * browser step: the form again with the error and a new state, or the end of
+ * the flow (popup message or redirect with a code), exactly as after an OAuth
+ * provider. The envelope's appId is not trusted: the state names the app.
+ */
+export const OAuthFormSubmit = defineContract<BrowserStep>()(
+  TOPICS.auth.oauthFormSubmit,
+  z.object({ state: z.string().min(1).max(256), config: z.record(z.string(), z.unknown()) }),
+);

@@ -84,7 +84,11 @@ export interface MultipartSession {
 
 export const MultipartCreate = defineContract<MultipartSession>()(
   TOPICS.connectors.multipartCreate,
-  z.object({ parentId: z.string().min(1), name: z.string().min(1).max(1024), size: z.number().int().min(0), overwrite: z.boolean().default(false) }),
+  z.object({
+    parentId: z.string().min(1), name: z.string().min(1).max(1024), size: z.number().int().min(0), overwrite: z.boolean().default(false),
+    /** Exactly this part size (the File Picker's upload chunks are the parts), refused when the service cannot take it; else chosen here. */
+    partSize: z.number().int().positive().optional(),
+  }),
 );
 export const MultipartGet = defineContract<MultipartSession>()(TOPICS.connectors.multipartGet, z.object({ sessionId: z.string().uuid() }));
 export const MultipartComplete = defineContract<PublicStorageObject>()(
