@@ -58,7 +58,8 @@ describe('raw pass-through', () => {
     });
     app = await createApp(stack, 'raw app');
     await api().put(`/v1/admin/apps/${app.id}/redirect_uris`).set('Authorization', `Bearer ${stack.adminToken}`).send({ redirect_uris: [APP_REDIRECT] }).expect(200);
-    s3Account = (await as(api().post('/v1/accounts')).send({ service: 's3_compatible', config: s3.config }).expect(201)).body.id;
+    // Raw requests address the whole bucket, so they need an account rooted at the bucket itself (no prefix).
+    s3Account = (await as(api().post('/v1/accounts')).send({ service: 's3_compatible', config: { ...s3.config, prefix: '' } }).expect(201)).body.id;
   });
 
   afterAll(async () => {
@@ -80,7 +81,7 @@ describe('raw pass-through', () => {
       const xml = res.text;
       expect(xml).toContain('<ListBucketResult');
       expect(xml).toContain(`<Name>${bucket()}</Name>`);
-      expect(xml).toContain('<Key>tenant/root/hello.txt</Key>');
+      expect(xml).toContain('<Key>hello.txt</Key>');
       expect(res.headers['x-request-id']).toBeTruthy();
       expect(res.headers['x-raw-upstream']).toBeUndefined();
       expect(JSON.stringify(res.headers)).not.toMatch(/S3RVER|AWS4-HMAC/);
@@ -92,8 +93,8 @@ describe('raw pass-through', () => {
 
     it('streams a body up and bytes down, signed with the account\'s keys', async () => {
       const body = Buffer.alloc(256 * 1024, 7);
-      await raw(s3Account, 'PUT', '/tenant/root/raw-put.bin').set('Content-Type', 'application/octet-stream').send(body).expect(200);
-      const back = await bytesOf(raw(s3Account, 'GET', `/tenant/root/raw-put.bin`)).expect(200);
+      await raw(s3Account, 'PUT', '/raw-put.bin').set('Content-Type', 'application/octet-stream').send(body).expect(200);
+      const back = await bytesOf(raw(s3Account, 'GET', `/raw-put.bin`)).expect(200);
       expect(Buffer.compare(back.body as Buffer, body)).toBe(0);
       // The object is the account's: the storage API sees it.
       const list = await as(api().get(`/v1/accounts/${s3Account}/storage/folders/root/contents`)).expect(200);
@@ -101,17 +102,24 @@ describe('raw pass-through', () => {
     });
 
     it('forwards X-Kloudless-Raw-Headers and raw[...] query parameters (S3 declares rawPassthrough)', async () => {
-      const ranged = await bytesOf(raw(s3Account, 'GET', '/tenant/root/hello.txt').set('X-Kloudless-Raw-Headers', JSON.stringify({ Range: 'bytes=0-4' }))).expect(206);
+      const ranged = await bytesOf(raw(s3Account, 'GET', '/hello.txt').set('X-Kloudless-Raw-Headers', JSON.stringify({ Range: 'bytes=0-4' }))).expect(206);
       expect((ranged.body as Buffer).toString()).toBe('hello');
-      const listed = await raw(s3Account, 'GET', '/?list-type=2', `?raw[prefix]=${encodeURIComponent('tenant/root/raw-')}`).expect(200);
-      expect(listed.text).toContain('<Key>tenant/root/raw-put.bin</Key>');
+      const listed = await raw(s3Account, 'GET', '/?list-type=2', `?raw[prefix]=${encodeURIComponent('raw-')}`).expect(200);
+      expect(listed.text).toContain('<Key>raw-put.bin</Key>');
       expect(listed.text).not.toContain('hello.txt');
     });
 
     it('passes an upstream error on as S3 gave it, not in our error format', async () => {
-      const res = await raw(s3Account, 'GET', '/tenant/root/missing.txt').expect(404);
+      const res = await raw(s3Account, 'GET', '/missing.txt').expect(404);
       expect(res.text).toContain('<Code>NoSuchKey</Code>');
       expect(res.headers['content-type']).toMatch(/xml/);
+    });
+
+    it('refuses raw requests on an account rooted at a prefix of its bucket: they could name keys outside it', async () => {
+      const prefixed = (await as(api().post('/v1/accounts')).send({ service: 's3_compatible', config: s3.config }).expect(201)).body.id;
+      const res = await raw(prefixed, 'GET', '/?list-type=2').expect(403);
+      expect(res.body).toMatchObject({ error_code: 'forbidden' });
+      expect(res.body.message).toMatch(/prefix/);
     });
 
     it('refuses, with 400 and before any connection, URIs that leave the account\'s bucket or host', async () => {
@@ -132,7 +140,7 @@ describe('raw pass-through', () => {
         expect([uri, res.status, res.body.error_code]).toEqual([uri, 400, 'invalid_parameters']);
       }
       // Nor may a server-side copy read another bucket.
-      const copy = await raw(s3Account, 'PUT', '/tenant/root/copied.txt').set('X-Kloudless-Raw-Headers', JSON.stringify({ 'x-amz-copy-source': '/other-bucket/secret.txt' }));
+      const copy = await raw(s3Account, 'PUT', '/copied.txt').set('X-Kloudless-Raw-Headers', JSON.stringify({ 'x-amz-copy-source': '/other-bucket/secret.txt' }));
       expect([copy.status, copy.body.error_code]).toEqual([400, 'invalid_parameters']);
       expect(trapHits).toBe(0);
     });

@@ -63,7 +63,8 @@ describe('raw requests on real servers', () => {
     let server: Awaited<ReturnType<typeof azureServer.start>>;
     beforeAll(async () => (server = await azureServer.start()));
     afterAll(() => server?.stop());
-    const connector = (config = server.config) => connectorTypes.azure.create(config, loopbackDeps);
+    // Raw requests need an account rooted at the container itself (no prefix).
+    const connector = (config = { ...server.config, prefix: '' }) => connectorTypes.azure.create(config, loopbackDeps);
 
     it('lists the container with a request the SDK\'s policy signed; a wrong key is refused by Azurite, verbatim', async () => {
       const put = await raw(connector(), request({ method: 'PUT', uri: '/tenant/root/raw.txt', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: Readable.from([Buffer.from('blob')]), contentLength: 4 }));
@@ -72,7 +73,7 @@ describe('raw requests on real servers', () => {
       const xml = await text(list);
       expect(list.status).toBe(200);
       expect(xml).toContain('<Name>tenant/root/raw.txt</Name>');
-      const bad = await raw(connector(server.badConfig), request({ method: 'GET', uri: '?restype=container&comp=list' }));
+      const bad = await raw(connector({ ...server.badConfig, prefix: '' }), request({ method: 'GET', uri: '?restype=container&comp=list' }));
       await text(bad);
       expect(bad.status).toBe(403);
     });
@@ -91,7 +92,7 @@ describe('raw requests on real servers', () => {
     afterAll(() => server?.stop());
 
     it('still follows the outbound address policy: an account on an internal address is refused before connecting', async () => {
-      const strict = connectorTypes.s3_compatible.create(server.config, { outbound: new OutboundPolicy() });
+      const strict = connectorTypes.s3_compatible.create({ ...server.config, prefix: '' }, { outbound: new OutboundPolicy() });
       await expect(raw(strict, request({ method: 'GET', uri: '/?list-type=2' }))).rejects.toThrow(/OUTBOUND_ALLOW_NETWORKS/);
     });
 
@@ -104,7 +105,7 @@ describe('raw requests on real servers', () => {
       });
       await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
       try {
-        const config = { ...server.config, endpoint: `http://127.0.0.1:${(capture.address() as AddressInfo).port}` };
+        const config = { ...server.config, prefix: '', endpoint: `http://127.0.0.1:${(capture.address() as AddressInfo).port}` };
         const connector = connectorTypes.s3_compatible.create(config, loopbackDeps);
         const res = await raw(connector, request({ method: 'GET', uri: "/tenant/root/a%20file(1).txt?list-type=2&prefix=a%2Fb%20c&x=*'", query: { 'max-keys': '5' } }));
         await text(res);

@@ -31,7 +31,8 @@ import { fileEntry, folderEntry, toAppError } from './azure.mapper';
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, type PipelineRequest } from '@azure/core-rest-pipeline';
 import { toHttpHeadersLike } from '@azure/core-http-compat';
 import type { HttpOperationResponse, IHttpClient, WebResource } from '@azure/storage-blob';
-import { guardedAgents } from '@app/common';
+import { ForbiddenError, guardedAgents } from '@app/common';
+import { PREFIXED_RAW_REFUSED } from '../raw/raw-scope';
 import type { ConnectorDeps } from '../registry';
 
 const MiB = 1024 * 1024;
@@ -76,6 +77,8 @@ export class AzureConnector implements PathConnector {
 
   /** A request of the client's own on the account's container (POST /v1/accounts/{id}/raw), signed with its key. */
   async raw(request: RawRequest): Promise<RawResponse> {
+    // A raw request addresses the whole container: an account rooted at a prefix of it would reach beyond its root.
+    if (this.prefix) throw new ForbiddenError(PREFIXED_RAW_REFUSED);
     return this.upstream.call('raw', () => azureRaw({ containerUrl: this.container.url, credential: this.container.credential }, this.agents, request));
   }
 

@@ -73,3 +73,7 @@ export function withQuery(url: URL, query: Record<string, string>): URL {
   for (const [name, value] of Object.entries(query)) url.searchParams.append(name, value);
   return url;
 }
+
+/** Why an object store account rooted at a prefix takes no raw request: the request could name any key of the bucket or container. */
+export const PREFIXED_RAW_REFUSED =
+  'Raw requests are not available for an account rooted at a prefix of its bucket or container: they could reach objects outside the account. Connect the bucket or container itself to use them.';

@@ -38,7 +38,8 @@ import type { S3Config } from './s3.config';
 import { s3Raw } from './s3.raw';
 import { fileEntry, folderEntry, parseContentRange, toAppError } from './s3.mapper';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { guardedAgents } from '@app/common';
+import { ForbiddenError, guardedAgents } from '@app/common';
+import { PREFIXED_RAW_REFUSED } from '../raw/raw-scope';
 import type { ConnectorDeps } from '../registry';
 
 const MiB = 1024 * 1024;
@@ -112,6 +113,8 @@ export class S3Connector implements PathConnector {
 
   /** A request of the client's own on the account's bucket (POST /v1/accounts/{id}/raw), signed with its keys. */
   async raw(request: RawRequest): Promise<RawResponse> {
+    // A raw request addresses the whole bucket: an account rooted at a prefix of it would reach beyond its root.
+    if (this.prefix) throw new ForbiddenError(PREFIXED_RAW_REFUSED);
     return this.upstream.call('raw', () => s3Raw(this.config, this.agents, request));
   }
 
