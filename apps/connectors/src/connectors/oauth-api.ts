@@ -144,10 +144,19 @@ export class OAuthApi {
     else if (payload === undefined && req.method !== 'GET' && req.method !== 'DELETE') headers['content-length'] = '0';
     const lib = url.protocol === 'https:' ? https : http;
     const agent = url.protocol === 'https:' ? this.agents.httpsAgent : this.agents.httpAgent;
-    return new Promise<ApiResponse>((resolve, reject) => {
+    const attempt = (retried: boolean): Promise<ApiResponse> => new Promise<ApiResponse>((resolve, reject) => {
       const request = lib.request(url, { method: req.method, headers, agent }, (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }));
       request.setTimeout(this.options.idleTimeoutMs ?? 60_000, () => request.destroy(new UpstreamError(undefined, 'The service stopped answering.')));
-      request.on('error', (err) => reject(err instanceof AppError ? err : new UpstreamError(undefined, `The service could not be reached (${(err as NodeJS.ErrnoException).code ?? err.message}).`)));
+      request.on('error', (err) => {
+        // A kept-alive socket the server closed as we reused it (its idle timeout): send once more on a
+        // new one when the body can be sent again (Node's documented pattern, `request.reusedSocket`).
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!retried && request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') && !(payload instanceof Readable)) {
+          attempt(true).then(resolve, reject);
+          return;
+        }
+        reject(err instanceof AppError ? err : new UpstreamError(undefined, `The service could not be reached (${code ?? err.message}).`));
+      });
       if (payload instanceof Readable) {
         payload.on('error', (err) => request.destroy(err));
         payload.pipe(request);
@@ -155,6 +164,7 @@ export class OAuthApi {
         request.end(payload);
       }
     });
+    return attempt(false);
   }
 
   private async failure(op: string, res: ApiResponse): Promise<AppError> {
